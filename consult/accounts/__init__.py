@@ -1,0 +1,1 @@
+"""People: registration, email verification, login, password reset, data download and erasure."""

@@ -1,0 +1,31 @@
+"""Queue a mail in the caller's transaction. Text comes from templates/mail/<name>.txt in the
+recipient's language; the first line of the rendered template is the subject."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, g, has_request_context, render_template
+from flask_babel import force_locale
+
+from ..extensions import db
+from .models import OutboxMessage
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for a mail, built on PUBLIC_URL (never on the request's Host header)."""
+    adapter = current_app.url_map.bind("localhost", script_name="/")
+    return current_app.config["PUBLIC_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def enqueue(to: str, template: str, *, lang: str, now: datetime, **context: Any) -> OutboxMessage:
+    """Write one message to the outbox; the worker (or, in development, the request) sends it."""
+    with force_locale(lang):
+        text = render_template(f"mail/{template}.txt", lang=lang, **context)
+    subject, _, body = text.strip().partition("\n")
+    message = OutboxMessage(to_address=to, subject=subject.strip(), body=body.strip() + "\n",
+                            created_at=now, next_attempt_at=now, attempts=0)
+    db.session.add(message)
+    if has_request_context():
+        g.mail_enqueued = True
+    return message

@@ -1,0 +1,1 @@
+"""Organisations: profiles, members and roles, member invitations, verification by platform admins."""
