@@ -24,7 +24,7 @@ def decode_cursor(cursor: str | None, types: Sequence[type]) -> list[Any] | None
         return None
     if not isinstance(values, list) or len(values) != len(types):
         return None
-    for value, kind in zip(values, types):
+    for value, kind in zip(values, types, strict=True):
         if not isinstance(value, kind) or isinstance(value, bool):
             return None
     return values

@@ -42,9 +42,9 @@ class OrgForm(BaseForm):
             value: Bilingual = getattr(org, name)
             getattr(self, name).ko.data = value.ko
             getattr(self, name).en.data = value.en
-        self.kind.data = getattr(org, "kind")
-        self.subkind.data = getattr(org, "subkind") or ""
-        self.website.data = getattr(org, "website")
+        self.kind.data = org.kind
+        self.subkind.data = org.subkind or ""
+        self.website.data = org.website
 
 
 def _role_field() -> RadioField:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from flask import abort
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Person
 from ..extensions import db

@@ -9,6 +9,7 @@ from .. import policy
 from ..accounts.queries import actor_in
 from ..errors import Denied, Invalid
 from ..extensions import htmx, utcnow
+from ..forms import bilingual_value
 from ..i18n import LANG
 from ..web.helpers import attach, current_actor, current_person, invalid
 from . import actions, queries
@@ -142,7 +143,6 @@ def change_member(slug: str, membership_id: int):
     membership = queries.membership_or_404(org, membership_id)
     form = MemberForm()
     if form.validate_on_submit():
-        from ..forms import bilingual_value
         try:
             actions.change_member(actor, membership, Role(form.role.data), bilingual_value(form.title), now=utcnow())
         except Invalid as e:
@@ -228,7 +228,6 @@ def decide(slug: str):
     if request.method == "GET":
         form.decision.data = "revoke" if org.is_verified else "verify"
     if form.validate_on_submit():
-        from ..forms import bilingual_value
         try:
             actions.decide_verification(actor, org, form.decision.data, bilingual_value(form.note), now=utcnow())
         except Invalid as e:

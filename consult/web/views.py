@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from .. import policy
 from ..accounts.models import Person
 from ..extensions import db, htmx
 from ..i18n import LANG, negotiate
 from ..orgs import queries as org_queries
-from ..orgs.models import Membership, Organization, OrgKind, VerificationStatus
+from ..orgs.models import Membership, Organization, OrgKind
 from ..record import EventType
 from ..record import queries as record_queries
 
