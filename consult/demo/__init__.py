@@ -72,6 +72,8 @@ class Loader:
             owned = [created_at[org] for org, who in creator.items() if who == p["id"]]
             joined = min([self.t(p["joined_at"]), *[c - timedelta(hours=2) for c in owned]])
             self.at(joined, lambda now, p=p: self.register(p, now))
+            self.at(joined + timedelta(minutes=5),
+                    lambda now, p=p: accounts.mark_email_verified(self.people[p["id"]], now=now))
             if p["is_platform_admin"]:
                 self.at(joined + timedelta(minutes=10),
                         lambda now, p=p: accounts.grant_platform_admin(self.people[p["id"]], now=now))
@@ -95,7 +97,6 @@ class Loader:
             email=p["email"], display_name=name.ko or name.en or "", display_name_latin=name.en,
             password=self.data["meta"]["demo_password"], consent_collection=True,
             consent_publish_name=p["consent_publish_name"], locale=p["locale"]), now=now, send_mail=False)
-        accounts.mark_email_verified(person, now=now + timedelta(minutes=5))
         self.people[p["id"]] = person
 
     def create_org(self, o: dict[str, Any], creator: dict[str, Any] | None, now: datetime) -> None:

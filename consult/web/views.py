@@ -62,9 +62,8 @@ def _present(events: list) -> list[dict]:  # type: ignore[type-arg]
         shown.append({
             "event": e, "leaf": leaf, "payload": leaf["payload"], "org": orgs.get(e.actor_org_id),
             "person": person, "person_erased": bool(e.actor_person) and person is None,
-            # officials and platform admins act in public; others are named only with their consent
-            "person_public": person is not None and (person.is_platform_admin or person.id in officials
-                                                     or person.consent_publish_name),
+            # officials and platform admins act in public (SPEC §6); other people stay unnamed here
+            "person_public": person is not None and (person.is_platform_admin or person.id in officials),
             "label": _label(e.event_type),
             "subject_org": None,
         })
