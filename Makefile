@@ -40,12 +40,12 @@ install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets
 
 translations:
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
 
 # Refresh the catalogues after changing interface text; then translate every new entry in both.
 extract-messages:
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs=".venv node_modules static" .
-	$(VENV)/bin/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 db:
 	$(FLASK) db upgrade
