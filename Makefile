@@ -40,7 +40,7 @@ install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets
 
 translations:
-	$(VENV)/bin/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+	$(VENV)/bin/pybabel compile -d translations
 
 # Refresh the catalogues after changing interface text; then translate every new entry in both.
 extract-messages:

@@ -49,6 +49,7 @@ def defaults(instance: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
         "WTF_CSRF_SSL_STRICT": True,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "BABEL_DEFAULT_LOCALE": "ko",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Seoul",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
