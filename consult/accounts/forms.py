@@ -44,7 +44,7 @@ def _display_name() -> StringField:
 def _latin_name() -> StringField:
     return StringField(_l("Name in Latin letters (optional)"), validators=[
         Length(max=80, message=_l("At most %(max)d characters.")), no_control_characters(), no_markup],
-        description=_l("Shown on English pages, e.g. Kim Ha-neul."))
+        description=_l("Shown on English pages, e.g. Kim Haneul."))
 
 
 def _locale() -> RadioField:

@@ -60,7 +60,7 @@ def _check_input(data: OrgInput) -> None:
     if data.kind == OrgKind.GOVERNMENT and data.subkind is None:
         raise Invalid("subkind", _l("Choose the kind of government body."))
     if data.kind != OrgKind.GOVERNMENT and data.subkind is not None:
-        raise Invalid("subkind", _l("Only government bodies have a government kind."))
+        raise Invalid("subkind", _l("Only government bodies can have a kind of government body."))
 
 
 def _name_taken(name: Bilingual, except_id: int | None = None) -> bool:

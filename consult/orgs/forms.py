@@ -71,7 +71,7 @@ class ConfirmForm(BaseForm):
 
 
 class DecisionForm(BaseForm):
-    decision = RadioField(_l("Decision"), choices=[("verify", _l("Verify")), ("reject", _l("Reject")),
+    decision = RadioField(_l("Decision"), choices=[("verify", _l("Verify")), ("reject", _l("Reject verification")),
                                                    ("revoke", _l("Revoke verification"))],
                           validators=[InputRequired(message=_l("Choose a decision."))])
     note = bilingual_field(_l("Basis or reason (public)"), max_length=1000, multiline=True,
