@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, FormField, StringField, TextAreaField
+from wtforms import Field, Form, FormField, PasswordField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from .i18n import Bilingual
@@ -59,7 +59,9 @@ class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Field:
             filters = unbound_field.kwargs.get("filters", [])
-            if unbound_field.field_class in (StringField, TextAreaField) and strip not in filters:
+            cls = unbound_field.field_class  # EmailField too (a subclass); never passwords
+            if issubclass(cls, (StringField, TextAreaField)) and not issubclass(cls, PasswordField) \
+                    and strip not in filters:
                 unbound_field.kwargs["filters"] = [strip, *filters]
             return unbound_field.bind(form=form, **options)
 

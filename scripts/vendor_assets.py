@@ -22,6 +22,9 @@ HTMX_SHA256 = "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
 # Its scripts are not copied: we use none of them.
 KRDS_PARTS = ["resources/css/token", "resources/css/common", "resources/css/component",
               "resources/fonts", "resources/img"]
+# krds-uiux 1.1.0's component.css looks for its icons in ../../img/img/component/icon/, which does not
+# exist (the icons are in ../../img/component/icon/): every checkbox tick, select arrow and hint icon 404s.
+KRDS_URL_FIXES = {"resources/css/component/component.css": ("../../img/img/", "../../img/")}
 
 
 def main() -> int:
@@ -41,6 +44,9 @@ def main() -> int:
     for part in KRDS_PARTS:
         shutil.copytree(krds / part, VENDOR / "krds" / part,
                         ignore=shutil.ignore_patterns("*.map", "output.css"))
+    for relative, (wrong, right) in KRDS_URL_FIXES.items():
+        css = VENDOR / "krds" / relative
+        css.write_text(css.read_text(encoding="utf-8").replace(wrong, right), encoding="utf-8")
     print(f"vendored htmx 2.0.11 and KRDS into {VENDOR.relative_to(ROOT)}")
     return 0
 

@@ -1,0 +1,117 @@
+"""Helpers for the HTTP-level tests in tests/accounts, tests/orgs, tests/record, tests/web and tests/perf.
+
+fresh_g_per_request (autouse through each folder's conftest.py): tests/conftest.py keeps one app context
+pushed for the whole test and Flask reuses it for test-client requests, so `flask.g` outlives a request.
+Flask-Babel caches the locale there (an /en/ page followed by a /ko/ page renders the second in
+English), Flask-Login the current user (a second client is served as the first one's user, and a
+session ended on the server keeps working) and Flask-WTF the CSRF token (a second client's posts
+fail). Each real request gets a fresh app context; this gives each test request a fresh `g`.
+"""
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from babel.support import Translations
+from flask import Flask, g, has_app_context
+from sqlalchemy import select, text
+
+from consult.accounts.models import Person
+from consult.extensions import db
+from tests.conftest import PASSWORD, Client
+from tests.factories import make_person
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
+
+
+@pytest.fixture(autouse=True)
+def fresh_g_per_request(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    real_open = Client.open
+
+    def open_(self: Client, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "open", open_)
+    yield
+
+
+def client_for(app: Flask, person: Person, password: str = PASSWORD) -> Client:
+    """Another browser, logged in as person through the real login form."""
+    app.test_client_class = Client
+    c: Client = app.test_client()  # type: ignore[assignment]
+    r = c.post("/en/login", data={"email": person.email, "password": password})
+    assert r.status_code == 303, re.findall(r"form-hint-invalid.{0,200}", r.get_data(as_text=True))
+    return c
+
+
+def site_admin() -> Person:
+    """A platform admin who can log in through the form (factories.platform_admin() uses a .test
+    address, which the login form's email validation refuses)."""
+    existing = db.session.scalar(select(Person).where(Person.email == "admin@gongnon.example.org"))
+    return existing or make_person(email="admin@gongnon.example.org", platform_admin=True, name="최유나",
+                                   locale="en")
+
+
+def db_state() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: compare before and after to prove that nothing changed."""
+    db.session.expire_all()
+    state = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(text(f"SELECT * FROM {table.name}")).all()  # noqa: S608 - our table names
+        state[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return state
+
+
+@lru_cache(maxsize=2)
+def _catalogue(lang: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS), [lang])
+
+
+def translated(message: str, lang: str = "en", **values: Any) -> str:
+    """The catalogue's text for an interface message (the English catalogue may reword a msgid)."""
+    text_ = _catalogue(lang).gettext(message)
+    if lang == "ko":
+        assert text_ != message, f"no Korean translation for {message!r}"
+    return text_ % values if values else text_
+
+
+def ko(message: str, **values: Any) -> str:
+    """The Korean text of an interface message, HTML-escaped as a page shows it."""
+    from markupsafe import escape
+    return str(escape(translated(message, "ko", **values)))
+
+
+def page_text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def shows(response: Any, message: str, lang: str = "en", **values: Any) -> bool:
+    """True if the page shows the message as the catalogue of lang words it."""
+    body = response if isinstance(response, str) else response.get_data(as_text=True)
+    return translated(message, lang, **values) in html.unescape(body)
+
+
+def flashes(client: Client, url: str = "/en/privacy") -> str:
+    """The flashed messages shown on the next page."""
+    body = client.get(url).get_data(as_text=True)
+    match = re.search(r'<div class="flashes".*?</div>', body, re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.fixture
+def app_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """caplog for the app's own loggers. The session's in-process migration runs Alembic's fileConfig(),
+    which disables every logger that existed before it ("gongnon", "gongnon.mail"); production migrates
+    in a separate process (`flask db upgrade`), so only tests need them switched back on."""
+    import logging
+    for name in ("gongnon", "gongnon.mail"):
+        logging.getLogger(name).disabled = False
+    caplog.set_level(logging.INFO)
+    return caplog
