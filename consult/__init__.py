@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import babel, configure_sqlite, csrf, db, htmx, limiter, login_manager, migrate, utcnow
@@ -20,6 +21,14 @@ CSP = "; ".join([
 ])
 
 
+class _Int64Converter(IntegerConverter):
+    """`<int:…>` that matches only what a BIGINT holds: a larger id is a 404, not a database error."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """The application, configured from defaults < instance/config.py < environment < overrides."""
     app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"),
@@ -30,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    app.url_map.converters["int"] = _Int64Converter
     _extensions(app)
     from . import i18n
     i18n.init_app(app)

@@ -32,7 +32,7 @@ def no_control_characters(multiline: bool = False) -> Callable[[Form, Field], No
 def no_markup(_form: Form, field: Field) -> None:
     """Plain-text fields hold no HTML: refuse anything that looks like a tag."""
     if isinstance(field.data, str) and _TAG.search(field.data):
-        raise ValidationError(_l("This field cannot contain HTML tags (< >)."))
+        raise ValidationError(_l("This field cannot contain HTML tags."))
 
 
 def web_address(_form: Form, field: Field) -> None:

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, Sequence, TypeVar
 
+from flask import abort
+
 T = TypeVar("T")
 
 
@@ -27,6 +29,19 @@ def decode_cursor(cursor: str | None, types: Sequence[type]) -> list[Any] | None
     for value, kind in zip(values, types, strict=True):
         if not isinstance(value, kind) or isinstance(value, bool):
             return None
+        if isinstance(value, int) and not -2**63 <= value < 2**63:  # would overflow the database's BIGINT
+            return None
+    return values
+
+
+def read_cursor(cursor: str | None, types: Sequence[type]) -> list[Any] | None:
+    """The values of a cursor from the query string (None when absent). A malformed one is the client's
+    error (400), not a silent jump back to the first page."""
+    if not cursor:
+        return None
+    values = decode_cursor(cursor, types)
+    if values is None:
+        abort(400)
     return values
 
 

@@ -110,9 +110,8 @@ def can_review_organizations(actor: Actor) -> bool:
 
 
 def can_decide_verification(actor: Actor, org: Organization) -> bool:
-    """Platform admins verify or reject a pending organisation, and revoke a verified one; never
-    one they belong to (nobody verifies themselves)."""
-    from .orgs.models import VerificationStatus
-    if not can_review_organizations(actor) or org.status == VerificationStatus.REJECTED:
+    """Platform admins verify or reject a pending organisation, revoke a verified one, and may verify a
+    rejected or revoked one later (with a new public basis); never one they belong to."""
+    if not can_review_organizations(actor):
         return False
     return not (actor.org is not None and actor.org.id == org.id)

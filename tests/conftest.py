@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, insert, text
 
@@ -86,7 +86,19 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 class Client(FlaskClient):
-    """A test client that puts a valid CSRF token into every form it posts (csrf=False to omit it)."""
+    """A test client that puts a valid CSRF token into every form it posts (csrf=False to omit it).
+
+    The `app` fixture keeps one app context pushed for the whole test and Flask reuses it for test-client
+    requests, so `flask.g` would outlive a request: Flask-Babel's locale, Flask-Login's user and
+    Flask-WTF's token would leak from one request (or one client) into the next. Each request starts
+    with an empty `g`, as a real request does; the database session stays shared with the test.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
         page = self.get("/en/privacy").get_data(as_text=True)

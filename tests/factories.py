@@ -58,4 +58,4 @@ def platform_admin() -> Person:
     """The platform administrator of the test database (made on first use)."""
     from consult.extensions import db
     existing = db.session.scalar(db.select(Person).where(Person.is_platform_admin.is_(True)))
-    return existing or make_person(email="admin@gongnon.test", platform_admin=True)
+    return existing or make_person(email="platform.admin@example.org", platform_admin=True)

@@ -42,7 +42,9 @@ def _message(row: OutboxMessage) -> EmailMessage:
 def _send(msg: EmailMessage) -> None:
     cfg = current_app.config
     if not cfg["SMTP_HOST"]:
-        log.info("mail (not sent: no SMTP_HOST)\n%s", msg.as_string())
+        # the text itself, not its MIME form: Korean bodies are base64 there and the link unreadable
+        log.info("mail (not sent: no SMTP_HOST)\nTo: %s\nSubject: %s\n\n%s", msg["To"], msg["Subject"],
+                 msg.get_content())
         return
     security = (cfg["SMTP_SECURITY"] or "starttls").lower()
     smtp_class = smtplib.SMTP_SSL if security == "ssl" else smtplib.SMTP
@@ -72,7 +74,8 @@ def deliver_due(now: datetime, limit: int = 100) -> tuple[int, int]:
         claimed = db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempts,
-                   OutboxMessage.sent_at.is_(None))
+                   OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+                   OutboxMessage.next_attempt_at <= now)  # still due: not leased to another worker
             .values(attempts=attempts + 1, next_attempt_at=now + LEASE)).rowcount
         db.session.commit()
         if claimed != 1:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Person
 from ..extensions import db
-from ..pagination import Page, decode_cursor
+from ..pagination import Page, read_cursor
 from .models import MemberInvitation, Membership, Organization, OrgKind, VerificationStatus
 
 PAGE_SIZE = 30
@@ -41,7 +41,7 @@ def directory(lang: str, kind: OrgKind | None, after: str | None, limit: int = P
     stmt = select(Organization).where(Organization.status == VerificationStatus.VERIFIED)
     if kind is not None:
         stmt = stmt.where(Organization.kind == kind)
-    if (key := decode_cursor(after, (str, int))) is not None:
+    if (key := read_cursor(after, (str, int))) is not None:
         stmt = stmt.where(tuple_(sort, Organization.id) > tuple(key))
     rows = db.session.scalars(stmt.order_by(sort, Organization.id).limit(limit + 1)).all()
     return Page.of(rows, limit, lambda o: (o.name.pick(lang).text, o.id))
@@ -56,7 +56,7 @@ def kind_counts() -> dict[str, int]:
 def review_queue(status: VerificationStatus, after: str | None, limit: int = PAGE_SIZE) -> Page[Organization]:
     """Organisations in a verification state, oldest request first (the queue admins work through)."""
     stmt = select(Organization).where(Organization.status == status)
-    if (key := decode_cursor(after, (str, int))) is not None:
+    if (key := read_cursor(after, (str, int))) is not None:
         stmt = stmt.where(tuple_(Organization.verification_requested_at, Organization.id) >
                           (_parse_moment(key[0]), key[1]))
     rows = db.session.scalars(stmt.order_by(Organization.verification_requested_at, Organization.id)
@@ -67,9 +67,12 @@ def review_queue(status: VerificationStatus, after: str | None, limit: int = PAG
 def _parse_moment(text: str):  # type: ignore[no-untyped-def]
     from datetime import datetime
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         abort(400)
+    if moment.tzinfo is None:  # our cursors carry an offset; a naive time would fail in UTCDateTime
+        abort(400)
+    return moment
 
 
 def status_counts() -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..pagination import Page, decode_cursor
+from ..pagination import Page, read_cursor
 from .models import Event, PersonKey
 
 PAGE_SIZE = 50
@@ -23,7 +23,7 @@ def event_page(*, event_type: str | None = None, org_id: int | None = None, subj
         stmt = stmt.where(Event.subject_type == subject_type)
         if subject_id is not None:
             stmt = stmt.where(Event.subject_id == subject_id)
-    if (key := decode_cursor(before, (int,))) is not None:
+    if (key := read_cursor(before, (int,))) is not None:
         stmt = stmt.where(Event.seq < key[0])
     rows = db.session.scalars(stmt.order_by(Event.seq.desc()).limit(limit + 1)).all()
     return Page.of(rows, limit, lambda e: (e.seq,))

@@ -1,16 +1,12 @@
 """Helpers for the HTTP-level tests in tests/accounts, tests/orgs, tests/record, tests/web and tests/perf.
 
-fresh_g_per_request (autouse through each folder's conftest.py): tests/conftest.py keeps one app context
-pushed for the whole test and Flask reuses it for test-client requests, so `flask.g` outlives a request.
-Flask-Babel caches the locale there (an /en/ page followed by a /ko/ page renders the second in
-English), Flask-Login the current user (a second client is served as the first one's user, and a
-session ended on the server keeps working) and Flask-WTF the CSRF token (a second client's posts
-fail). Each real request gets a fresh app context; this gives each test request a fresh `g`.
+(Each test-client request starts with an empty `g`: see tests.conftest.Client.)
 """
 from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,20 +22,6 @@ from tests.conftest import PASSWORD, Client
 from tests.factories import make_person
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    real_open = Client.open
-
-    def open_(self: Client, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
-        if has_app_context():
-            for name in list(g):
-                g.pop(name)
-        return real_open(self, *args, **kwargs)
-
-    monkeypatch.setattr(Client, "open", open_)
-    yield
 
 
 def client_for(app: Flask, person: Person, password: str = PASSWORD) -> Client:
@@ -105,9 +87,8 @@ def flashes(client: Client, url: str = "/en/privacy") -> str:
     return match.group(0) if match else ""
 
 
-@pytest.fixture
 def app_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    """caplog for the app's own loggers. The session's in-process migration runs Alembic's fileConfig(),
+    """caplog, switched on for the app's own loggers (call it at the start of a test). The session's in-process migration runs Alembic's fileConfig(),
     which disables every logger that existed before it ("gongnon", "gongnon.mail"); production migrates
     in a separate process (`flask db upgrade`), so only tests need them switched back on."""
     import logging
@@ -115,3 +96,16 @@ def app_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
         logging.getLogger(name).disabled = False
     caplog.set_level(logging.INFO)
     return caplog
+
+
+@contextmanager
+def limiter_restored() -> Iterator[None]:
+    """Creating another app re-initialises the shared Limiter (its storage and the strategy built on it);
+    put every attribute back afterwards, so the session's app keeps its own counters."""
+    from consult.extensions import limiter
+    saved = dict(limiter.__dict__)
+    try:
+        yield
+    finally:
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
