@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from flask import Flask, g, request
@@ -31,7 +32,8 @@ class _Int64Converter(IntegerConverter):
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """The application, configured from defaults < instance/config.py < environment < overrides."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"),
+    instance = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("GONGNON_INSTANCE") or ROOT / "instance"
+    app = Flask(__name__, instance_path=str(instance), template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     config.load(app, overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -86,8 +88,9 @@ def _extensions(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts
     from .orgs.views import admin_bp, bp as orgs
+    from .record.api import bp as log_api
     from .web.views import bp as web
-    for blueprint in (web, accounts, orgs, admin_bp):
+    for blueprint in (web, accounts, orgs, admin_bp, log_api):
         app.register_blueprint(blueprint)
 
 

@@ -13,6 +13,7 @@ from .extensions import db, utcnow
 demo_cli = AppGroup("demo", help="Demo content.")
 mail_cli = AppGroup("mail", help="The mail outbox.")
 admin_cli = AppGroup("admin", help="Platform administration.")
+log_cli = AppGroup("log", help="The verifiable record: checkpoints and the signing key.")
 
 
 @demo_cli.command("load")
@@ -57,6 +58,25 @@ def admin_grant(email: str) -> None:
     click.echo(f"{email} is now a platform administrator")
 
 
+@log_cli.command("checkpoint")
+def log_checkpoint() -> None:
+    """Sign and publish a checkpoint of the record if it grew (run from cron every few minutes)."""
+    from .record import checkpoints
+    checkpoint = checkpoints.publish(now=utcnow())
+    click.echo(checkpoint.note, nl=False)
+
+
+@log_cli.command("rotate-key")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def log_rotate_key(yes: bool) -> None:
+    """Retire the log's signing key and make a new one; publish a checkpoint signed with it."""
+    from .record import checkpoints
+    if not yes:
+        click.confirm("Monitors that pinned the old key will report the change. Rotate the key?", abort=True)
+    key = checkpoints.rotate_key(utcnow())
+    click.echo(f"new verifier key: {key.verifier_key()}")
+
+
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, mail_cli, admin_cli):
+    for group in (demo_cli, mail_cli, admin_cli, log_cli):
         app.cli.add_command(group)

@@ -63,6 +63,7 @@ def defaults(instance: Path) -> dict[str, Any]:
         "MAIL_DELIVER_INLINE": None,  # None = inline when mail goes to the log
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "LOG_ORIGIN": None,  # origin line of the signed checkpoints; default from PUBLIC_URL
+        "CHECKPOINT_QUIET_SECONDS": 60,  # /log/checkpoint signs a new one when the latest is older
         "TRUSTED_PROXIES": 0,
         "GOVERNMENT_OPERATOR": None,  # set to the operating body's name to show the e-government banner
         "HSTS": False,

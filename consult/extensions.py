@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, Callable, ParamSpec, TypeVar
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -139,5 +139,6 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        reading = has_request_context() and request.method not in WRITE_METHODS
+        # a GET that may write (publishing a checkpoint) sets g.writes before it touches the database
+        reading = has_request_context() and request.method not in WRITE_METHODS and not g.get("writes")
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")

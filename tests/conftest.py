@@ -35,6 +35,7 @@ TEST_CONFIG = {
     "PUBLIC_URL": "http://gongnon.test",
     "PASSWORD_METHOD": "pbkdf2:sha256:1000",
     "WTF_CSRF_SSL_STRICT": False,
+    "INSTANCE_PATH": str(_TMP / "instance"),  # keys made by tests never touch the project's instance/
 }
 
 

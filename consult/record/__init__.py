@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from .models import Event, PersonKey, RecordHead
+from . import tree
+from .models import Checkpoint, Event, PersonKey, RecordHead, TreeNode
 from .types import EVENT_LABELS, EventType
 
-__all__ = ["Event", "EventType", "EVENT_LABELS", "PersonKey", "RecordHead", "append", "commitment",
-           "canonical", "sha256_hex", "leaf_hash", "size", "AppendOnlyError"]
+__all__ = ["Event", "EventType", "EVENT_LABELS", "PersonKey", "RecordHead", "TreeNode", "Checkpoint", "append",
+           "commitment", "canonical", "sha256_hex", "leaf_hash", "size", "AppendOnlyError"]
 
-LEAF_PREFIX = b"\x00"  # RFC 6962 §2.1
+LEAF_PREFIX = tree.LEAF_PREFIX
 HEAD_ID = 1
 
 
@@ -85,7 +86,7 @@ def _lock_head() -> RecordHead:
     stmt = select(RecordHead).where(RecordHead.id == HEAD_ID).with_for_update()
     head = db.session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
     if head is None:  # first event of a new database
-        head = RecordHead(id=HEAD_ID, size=0)
+        head = RecordHead(id=HEAD_ID, size=0, frontier=b"")
         db.session.add(head)
     return head
 
@@ -111,12 +112,16 @@ def append(event_type: EventType, *, actor: _Actor | None, subject: _HasId | Non
         "payload": payload or {},
     }
     leaf = canonical(body)
+    digest = leaf_hash(leaf)
     event = Event(seq=seq, occurred_at=now.replace(microsecond=0), event_type=str(event_type),
                   actor_org_id=body["actor_org"], actor_person=body["actor_person"],
-                  subject_type=kind, subject_id=subject_id, leaf=leaf.decode("utf-8"),
-                  leaf_hash=leaf_hash(leaf))
+                  subject_type=kind, subject_id=subject_id, leaf=leaf.decode("utf-8"), leaf_hash=digest)
+    frontier = tree.unpack_frontier(head.frontier)
+    nodes = tree.add_leaf(frontier, seq, digest)  # O(log n) new rows, nothing read
     head.size = seq + 1
+    head.frontier = tree.pack_frontier(frontier)
     db.session.add(event)
+    db.session.add_all(nodes)
     db.session.flush()
     return event
 
@@ -129,8 +134,8 @@ def size() -> int:
 @sa_event.listens_for(Session, "before_flush")
 def _refuse_changes(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.dirty:
-        if isinstance(obj, Event) and session.is_modified(obj):
-            raise AppendOnlyError("events are never updated")
+        if isinstance(obj, (Event, TreeNode, Checkpoint)) and session.is_modified(obj):
+            raise AppendOnlyError("the record is never updated")
     for obj in session.deleted:
-        if isinstance(obj, Event):
-            raise AppendOnlyError("events are never deleted")
+        if isinstance(obj, (Event, TreeNode, Checkpoint)):
+            raise AppendOnlyError("the record is never deleted from")

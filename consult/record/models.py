@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import UTCDateTime, db
@@ -36,12 +36,43 @@ class Event(db.Model):
 
 
 class RecordHead(db.Model):
-    """The single row that says how many events exist; locking it serialises appends."""
+    """The single row that says how many events exist; locking it serialises appends.
+
+    `frontier` is the right edge of the Merkle tree (see tree.py): one level byte and 32 hash bytes per
+    complete subtree of the current size, so an append computes the new nodes without reading any.
+    """
 
     __tablename__ = "record_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger, default=0)
+    frontier: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+
+
+class TreeNode(db.Model):
+    """A complete subtree of the Merkle tree: leaves [index·2^level, (index+1)·2^level)."""
+
+    __tablename__ = "tree_node"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column("idx", BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Checkpoint(db.Model):
+    """A signed checkpoint (C2SP signed note) as published; every one is kept."""
+
+    __tablename__ = "checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    note: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(8))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # one checkpoint per size and key: after a key rotation the same size is signed again
+    __table_args__ = (UniqueConstraint("tree_size", "key_id", name="uq_checkpoint_size_key"),)
 
 
 class PersonKey(db.Model):

@@ -1,17 +1,19 @@
 """Home, the record (/ko/log), privacy and terms pages, and the language-negotiating entry points."""
 from __future__ import annotations
 
+import base64
 import json
+from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..accounts.models import Person
-from ..extensions import db, htmx
+from ..extensions import db, htmx, utcnow
 from ..i18n import LANG, negotiate
 from ..orgs import queries as org_queries
 from ..orgs.models import Membership, Organization, OrgKind
-from ..record import EventType
+from ..record import EventType, checkpoints, tree
 from ..record import queries as record_queries
 
 bp = Blueprint("web", __name__)
@@ -100,7 +102,18 @@ def log():
 
 @bp.get(LANG + "/log/<int:seq>")
 def log_entry(seq: int):
+    g.writes = True  # serving the entry may publish a checkpoint that covers it
     event = record_queries.by_seq(seq)
     if event is None:
         abort(404)
-    return render_template("web/log_entry.html", item=_present([event])[0])
+    quiet = timedelta(seconds=current_app.config["CHECKPOINT_QUIET_SECONDS"])
+    checkpoint = checkpoints.current(now=utcnow(), quiet=quiet)
+    covered = checkpoint.tree_size > seq
+    proof = tree.inclusion_proof(seq, checkpoint.tree_size) if covered else []
+    return render_template("web/log_entry.html", item=_present([event])[0], checkpoint=checkpoint,
+                           covered=covered, proof=proof, root_b64=base64.b64encode(checkpoint.root_hash).decode())
+
+
+@bp.get(LANG + "/log/about")
+def log_about():
+    return render_template("web/log_about.html", key=checkpoints.signing_key().verifier_key())

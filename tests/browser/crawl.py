@@ -204,8 +204,8 @@ class Crawler:
         except NotFound:
             first = parts.path.split("/")[1] if parts.path.count("/") > 1 else ""
             return ("404", first if first in LANGS else None)
-        if endpoint == "static" or endpoint in NOT_PAGES:
-            return None
+        if endpoint == "static" or endpoint in NOT_PAGES or endpoint.startswith("log."):
+            return None  # log.*: the machine-readable log API (text/plain, JSON), tested in tests/record
         return (endpoint, args.get("lang"))
 
     def _local(self, url: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 from babel.support import Translations
-from flask import Flask, g, has_app_context
+from flask import Flask
 from sqlalchemy import select, text
 
 from consult.accounts.models import Person
