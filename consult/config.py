@@ -89,6 +89,7 @@ ENVIRONMENT = {
     "COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in TRUE),
     "HSTS": ("HSTS", lambda v: v.lower() in TRUE),
     "LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
+    "CHECKPOINT_QUIET_SECONDS": ("CHECKPOINT_QUIET_SECONDS", int),
 }
 
 
