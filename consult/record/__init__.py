@@ -46,9 +46,14 @@ def canonical(value: Any) -> bytes:
     return rfc8785.dumps(value)
 
 
+MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 numbers are IEEE doubles: larger integers are not exact
+
+
 def _refuse_floats(value: Any) -> None:
     if isinstance(value, float):
         raise TypeError("event payloads hold no floats")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+        raise TypeError("event integers stay within ±(2**53 - 1)")
     if isinstance(value, dict):
         for item in value.values():
             _refuse_floats(item)

@@ -188,3 +188,9 @@ def test_tree_stays_consistent_with_its_leaves_under_concurrent_writers(app):
     assert tree.root(len(leaves)) == naive_mth(leaves)
     head = db.session.get(record.RecordHead, 1)
     assert tree.frontier_root(tree.unpack_frontier(head.frontier)) == naive_mth(leaves)
+
+
+def test_integers_beyond_json_precision_are_refused(app):
+    with pytest.raises(TypeError):
+        record.canonical({"n": 2**53})
+    assert record.canonical({"n": 2**53 - 1, "ok": True}) == b'{"n":9007199254740991,"ok":true}'
