@@ -16,19 +16,19 @@ A PostgreSQL database given with --database is EMPTIED first.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import gunicorn  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -149,27 +149,15 @@ def main() -> int:
             for name, value in measure(app, actual).items():
                 print(f"  {name:34} {value}")
         if args.verify:
-            env = {**os.environ, "DATABASE_URL": database, "GONGNON_INSTANCE": str(tmp / "instance"),
+            env = {"DATABASE_URL": database, "GONGNON_INSTANCE": str(tmp / "instance"),
                    "LOG_ORIGIN": "bench.gongnon.example/log", "COOKIE_SECURE": "false"}
-            server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind",
-                                       f"127.0.0.1:{args.port}", "--log-level", "warning", "wsgi:app"],
-                                      cwd=ROOT, env=env)
-            try:
-                for _ in range(100):
-                    try:
-                        urllib.request.urlopen(f"http://127.0.0.1:{args.port}/log/key").read()
-                        break
-                    except OSError:
-                        time.sleep(0.1)
+            with gunicorn(env, args.port, ready_path="/log/key") as base:
                 t = time.perf_counter()
-                done = subprocess.run([sys.executable, "-m", "consult.verify", f"http://127.0.0.1:{args.port}"],
+                done = subprocess.run([sys.executable, "-m", "consult.verify", base],
                                       cwd=ROOT, capture_output=True, text=True)
                 print(f"\n== standalone verifier, full check of {record.size():,} entries: "
                       f"{time.perf_counter() - t:.1f} s, exit {done.returncode}")
                 print("  " + done.stdout.strip().replace("\n", "\n  "))
-            finally:
-                server.terminate()
-                server.wait()
     return 0
 
 

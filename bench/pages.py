@@ -10,9 +10,7 @@ requests to each page: p50 / p95 / max in milliseconds. Not a test: it prints fi
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import gunicorn  # noqa: E402
 
 PAGES = ["/ko/", "/ko/log", "/en/log?type=organization.verified", "/ko/organizations/",
          "/en/organizations/?kind=civil_society", "/ko/organizations/open-circuit"]
@@ -91,26 +92,12 @@ def main() -> int:
     build(database, args.events, args.orgs)
     print(f"built {database.split('@')[-1]}: +{args.events} events, +{args.orgs} organisations "
           f"in {time.perf_counter() - t0:.1f}s")
-    env = {**os.environ, "DATABASE_URL": database, "COOKIE_SECURE": "false"}
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind",
-                               f"127.0.0.1:{args.port}", "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/ko/").read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, args.port) as base:
         print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         for path in PAGES:
             measure(base, path, 20)  # warm-up
             p50, p95, worst = measure(base, path, args.requests)
             print(f"{path:45} {p50:8.1f} {p95:8.1f} {worst:8.1f}")
-    finally:
-        server.terminate()
-        server.wait()
     return 0
 
 

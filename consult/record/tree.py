@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, or_, select
 
 from ..extensions import db
 from .models import TreeNode
@@ -98,12 +98,20 @@ class _Plan:
 
 
 def load_nodes(keys: Iterable[Key]) -> dict[Key, bytes]:
-    wanted = list(set(keys))
+    """The stored hashes of these subtrees, in one query that walks the primary key.
+
+    Written as (level = l AND idx IN (…)) OR … rather than a row-value IN: SQLite scans the table for
+    the latter, which made a proof at 100k events ten times slower than at 10k.
+    """
+    wanted = set(keys)
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(level, []).append(index)
     found: dict[Key, bytes] = {}
-    for chunk in range(0, len(wanted), 500):
-        part = wanted[chunk:chunk + 500]
-        rows = db.session.execute(select(TreeNode.level, TreeNode.index, TreeNode.hash)
-                                  .where(tuple_(TreeNode.level, TreeNode.index).in_(part)))
+    if by_level:
+        clause = or_(*(and_(TreeNode.level == level, TreeNode.index.in_(sorted(indexes)))
+                       for level, indexes in sorted(by_level.items())))
+        rows = db.session.execute(select(TreeNode.level, TreeNode.index, TreeNode.hash).where(clause))
         found.update({(level, index): digest for level, index, digest in rows})
     missing = set(wanted) - set(found)
     if missing:
