@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 PORT ?= 5000
 export FLASK_APP := wsgi:app
+# links in mail point at the address we serve on (set PUBLIC_URL yourself behind a proxy)
+export PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install install-test assets translations db demo serve extract-messages clean
 

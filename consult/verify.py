@@ -147,6 +147,47 @@ def root_from_leaf_hashes(hashes: list[bytes]) -> bytes:
     return builder.root()
 
 
+def _path_ranges(index: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose hashes PATH(index, D[start:end]) lists, bottom first (RFC 9162 §2.1.3.1)."""
+    if end - start <= 1:
+        return []
+    k = 1 << ((end - start - 1).bit_length() - 1)  # the largest power of two below the range's size
+    if index - start < k:
+        return _path_ranges(index, start, start + k) + [(start + k, end)]
+    return _path_ranges(index, start + k, end) + [(start, start + k)]
+
+
+def locate_mismatch(leaf_hashes: bytes, size: int, served: Any) -> int | None:
+    """Which entry differs from what the log committed to, when the recomputed root does not match.
+
+    `leaf_hashes` holds the recomputed leaf hashes (32 bytes each); `served(index)` returns the leaf hash
+    and inclusion proof the server gives for `index`. Each proof names the hashes of sibling ranges; the
+    range whose recomputed hash differs holds the changed entry, so the search halves each time:
+    O(log n) requests. None if the proofs do not single one out (the server's answers are inconsistent).
+    """
+    def recomputed(start: int, end: int) -> bytes:
+        builder = RootBuilder()
+        for i in range(start, end):
+            builder.add(leaf_hashes[32 * i:32 * i + 32])
+        return builder.root()
+
+    low, high = 0, size
+    while high - low >= 1:
+        leaf, proof = served(low)
+        if leaf != leaf_hashes[32 * low:32 * low + 32]:
+            return low
+        ranges = _path_ranges(low, 0, size)
+        if len(ranges) != len(proof):
+            return None
+        for (start, end), element in zip(ranges, proof):
+            if low <= start and end <= high and recomputed(start, end) != element:
+                low, high = start, end
+                break
+        else:
+            return None
+    return None
+
+
 def _check_hashes(proof: list[bytes], *others: bytes) -> None:
     if not all(isinstance(h, bytes) and len(h) == HASH_SIZE for h in (*proof, *others)):
         raise VerificationError(f"a hash is not {HASH_SIZE} bytes")
@@ -505,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         step = "entries"
         samples = choose_samples(size, args.samples)
         sampled, builder = dict.fromkeys(samples, b""), RootBuilder()
+        all_hashes = bytearray()  # 32 bytes an entry, kept to name a changed entry if the root differs
         while builder.size < size:
             start, end = builder.size, min(builder.size + PAGE, size)
             entries = client.json(f"/log/entries?start={start}&end={end}").get("entries")
@@ -515,13 +557,21 @@ def main(argv: list[str] | None = None) -> int:
                 hash_ = leaf_hash(check_entry(builder.size, entry))
                 if builder.size in sampled:
                     sampled[builder.size] = hash_
+                all_hashes += hash_
                 builder.add(hash_)
         print(f"ok   entries: {size} entries, each leaf the canonical JSON of its event")
 
         step = "root"
         root = builder.root()
         if root != checkpoint.root:
-            raise VerificationError(f"recomputed root {root.hex()} is not the checkpoint's {checkpoint.root.hex()}")
+            def served(index: int) -> tuple[bytes, list[bytes]]:
+                doc = client.json(f"/log/proof/inclusion?index={index}&size={size}")
+                return (_b64(doc.get("leaf_hash"), f"leaf hash of entry {index}", HASH_SIZE),
+                        _hashes(doc, f"inclusion proof {index}"))
+            changed = locate_mismatch(bytes(all_hashes), size, served)
+            where = f"entry {changed}: its leaf is not the one the log committed to; " if changed is not None else ""
+            raise VerificationError(f"{where}recomputed root {root.hex()} is not the checkpoint's "
+                                    f"{checkpoint.root.hex()}")
         print(f"ok   root: recomputed from {size} leaves, equals the checkpoint's root")
 
         step = "inclusion"

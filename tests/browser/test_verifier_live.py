@@ -75,3 +75,26 @@ def test_a_row_edited_by_hand_fails_and_names_the_entry(app, live_server, capsys
     code, out = _run(capsys, live_server)
     assert code == 1, out
     assert "FAIL" in out and "entry 4" in out
+
+
+def test_a_canonical_edit_is_found_by_bisection_and_named(app, live_server, capsys):
+    """An edit that keeps the leaf canonical passes the per-entry check; the root then differs, and the
+    verifier walks inclusion proofs down to the entry the log committed to differently."""
+    for _ in range(4):
+        make_org()
+    release_database()
+    edit = text("UPDATE event SET leaf = :leaf WHERE seq = 9")
+    with db.engine.begin() as conn:
+        leaf = conn.execute(text("SELECT leaf FROM event WHERE seq = 9")).scalar_one()
+        tampered = leaf.replace('"type":"', '"type":"x', 1)
+        assert tampered != leaf
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE event DISABLE TRIGGER event_no_update"))
+            conn.execute(edit, {"leaf": tampered})
+            conn.execute(text("ALTER TABLE event ENABLE TRIGGER event_no_update"))
+        else:
+            conn.execute(text("DROP TRIGGER event_no_update"))
+            conn.execute(edit, {"leaf": tampered})
+    code, out = _run(capsys, live_server)
+    assert code == 1, out
+    assert "FAIL root: entry 9:" in out, out

@@ -546,3 +546,23 @@ def test_an_unreachable_server_is_not_a_verdict(capsys):
         port = s.getsockname()[1]
     code, lines = run(capsys, f"http://127.0.0.1:{port}", "--timeout", "5")
     assert code == 2 and lines[0].startswith(f"FAIL key: cannot reach http://127.0.0.1:{port}/log/key")
+
+
+def test_locate_mismatch_names_the_changed_leaf_for_every_position():
+    """Against the naive log: change one leaf of n, serve the committed proofs, find it in O(log n) asks."""
+    from consult import verify as v
+    from tests.record import naive_log
+    for n in (1, 2, 3, 7, 8, 13, 33):
+        committed = [f"leaf {i}".encode() for i in range(n)]
+        for changed in range(n):
+            seen = [*committed]
+            seen[changed] = b"rewritten"
+            hashes = b"".join(v.leaf_hash(x) for x in seen)
+            asks: list[int] = []
+
+            def served(index: int) -> tuple[bytes, list[bytes]]:
+                asks.append(index)
+                return v.leaf_hash(committed[index]), naive_log.inclusion_proof(index, committed)
+
+            assert v.locate_mismatch(hashes, n, served) == changed
+            assert len(asks) <= max(1, n.bit_length() + 1)
