@@ -137,3 +137,21 @@ def describe_violations(where: str, violations: list[dict[str, Any]]) -> list[st
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()[:400]
+
+
+def rewrite_event_by_hand(seq: int, change: Any) -> None:
+    """Do what someone with database access could: rewrite event `seq`'s leaf as change(leaf), past the
+    append-only trigger (disabled on PostgreSQL, dropped on SQLite; each test gets a fresh database)."""
+    from sqlalchemy import text
+    edit = text("UPDATE event SET leaf = :leaf WHERE seq = :seq")
+    with db.engine.begin() as conn:
+        leaf = conn.execute(text("SELECT leaf FROM event WHERE seq = :seq"), {"seq": seq}).scalar_one()
+        changed = change(leaf)
+        assert changed != leaf
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE event DISABLE TRIGGER event_no_update"))
+            conn.execute(edit, {"leaf": changed, "seq": seq})
+            conn.execute(text("ALTER TABLE event ENABLE TRIGGER event_no_update"))
+        else:
+            conn.execute(text("DROP TRIGGER event_no_update"))
+            conn.execute(edit, {"leaf": changed, "seq": seq})

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import text
 
 from consult import verify
 from consult.accounts import actions as accounts
@@ -16,7 +15,7 @@ from consult.extensions import db, utcnow
 from consult.policy import Actor
 
 from ..factories import make_org, make_person
-from .conftest import release_database
+from .conftest import release_database, rewrite_event_by_hand
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,18 +59,8 @@ def test_a_row_edited_by_hand_fails_and_names_the_entry(app, live_server, capsys
     for _ in range(2):
         make_org()
     release_database()
-    edit = text("UPDATE event SET leaf = :leaf WHERE seq = 4")
-    with db.engine.begin() as conn:
-        leaf = conn.execute(text("SELECT leaf FROM event WHERE seq = 4")).scalar_one()
-        tampered = leaf.replace('"index":4', '"index": 4')  # same JSON, no longer its canonical form
-        assert tampered != leaf
-        if db.engine.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE event DISABLE TRIGGER event_no_update"))
-            conn.execute(edit, {"leaf": tampered})
-            conn.execute(text("ALTER TABLE event ENABLE TRIGGER event_no_update"))
-        else:
-            conn.execute(text("DROP TRIGGER event_no_update"))
-            conn.execute(edit, {"leaf": tampered})
+    # same JSON, no longer its canonical form
+    rewrite_event_by_hand(4, lambda leaf: leaf.replace('"index":4', '"index": 4'))
     code, out = _run(capsys, live_server)
     assert code == 1, out
     assert "FAIL" in out and "entry 4" in out
@@ -83,18 +72,7 @@ def test_a_canonical_edit_is_found_by_bisection_and_named(app, live_server, caps
     for _ in range(4):
         make_org()
     release_database()
-    edit = text("UPDATE event SET leaf = :leaf WHERE seq = 9")
-    with db.engine.begin() as conn:
-        leaf = conn.execute(text("SELECT leaf FROM event WHERE seq = 9")).scalar_one()
-        tampered = leaf.replace('"type":"', '"type":"x', 1)
-        assert tampered != leaf
-        if db.engine.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE event DISABLE TRIGGER event_no_update"))
-            conn.execute(edit, {"leaf": tampered})
-            conn.execute(text("ALTER TABLE event ENABLE TRIGGER event_no_update"))
-        else:
-            conn.execute(text("DROP TRIGGER event_no_update"))
-            conn.execute(edit, {"leaf": tampered})
+    rewrite_event_by_hand(9, lambda leaf: leaf.replace('"type":"', '"type":"x', 1))  # still canonical
     code, out = _run(capsys, live_server)
     assert code == 1, out
     assert "FAIL root: entry 9:" in out, out
