@@ -12,6 +12,7 @@ from ..extensions import htmx, utcnow
 from ..forms import bilingual_value
 from ..i18n import LANG
 from ..web.helpers import attach, current_actor, current_person, invalid
+from ..web.timeline import timeline
 from . import actions, queries
 from .forms import ConfirmForm, DecisionForm, InviteMemberForm, MemberForm, OrgForm
 from .models import OrgKind, Role, VerificationStatus
@@ -69,7 +70,7 @@ def show(slug: str):
     if not policy.can_view_organization(actor, org):
         abort(404)  # a pending organisation is not public yet
     return render_template("orgs/show.html", org=org, actor=actor, member_count=queries.member_count(org),
-                           decided_by=queries.decided_by(org),
+                           decided_by=queries.decided_by(org), history=timeline("organization", org.id),
                            members=queries.members(org) if policy.can_view_members(actor, org) else None)
 
 

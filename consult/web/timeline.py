@@ -1,0 +1,64 @@
+"""The record as people read it: events with their organisation, the person where public, and labels.
+
+Used by /log, the entry pages and every timeline (an organisation's now; consultations and statements
+later). A fixed number of queries whatever the number of events.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from ..accounts.models import Person
+from ..extensions import db
+from ..orgs import queries as org_queries
+from ..orgs.models import Membership, Organization, OrgKind
+from ..record import EventType
+from ..record import queries as record_queries
+
+TIMELINE_LENGTH = 20
+
+
+def present(events: list) -> list[dict]:  # type: ignore[type-arg]
+    """Events with what a reader needs (organisation, person if public, payload), in three queries."""
+    orgs = org_queries.by_ids(e.actor_org_id for e in events)
+    people_ids = record_queries.people_by_commitment({e.actor_person for e in events if e.actor_person})
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(set(people_ids.values()))))} \
+        if people_ids else {}
+    officials: set[int] = set()
+    if people:
+        officials = set(db.session.scalars(select(Membership.person_id).join(Membership.organization).where(
+            Membership.person_id.in_(people.keys()), Organization.kind == OrgKind.GOVERNMENT)))
+    shown = []
+    for e in events:
+        leaf = json.loads(e.leaf)
+        person = people.get(people_ids.get(e.actor_person, -1)) if e.actor_person else None
+        shown.append({
+            "event": e, "leaf": leaf, "payload": leaf["payload"], "org": orgs.get(e.actor_org_id),
+            "person": person, "person_erased": bool(e.actor_person) and person is None,
+            # officials and platform admins act in public (SPEC §6); other people stay unnamed here
+            "person_public": person is not None and (person.is_platform_admin or person.id in officials),
+            "label": _label(e.event_type),
+            "subject_org": None,
+        })
+    subject_orgs = org_queries.by_ids(s["event"].subject_id for s in shown
+                                      if s["event"].subject_type == "organization")
+    for s in shown:
+        if s["event"].subject_type == "organization":
+            s["subject_org"] = subject_orgs.get(s["event"].subject_id)
+    return shown
+
+
+def _label(event_type: str) -> str:
+    try:
+        return EventType(event_type).label
+    except ValueError:
+        return event_type
+
+
+
+
+def timeline(subject_type: str, subject_id: int, limit: int = TIMELINE_LENGTH) -> list[dict[str, Any]]:
+    """The latest events about one subject, newest first, ready for the timeline macro."""
+    return present(record_queries.event_page(subject_type=subject_type, subject_id=subject_id, limit=limit).items)
