@@ -56,6 +56,13 @@ def _cors(response: Response) -> Response:
     return response
 
 
+def _immutable(body: dict) -> Response:  # type: ignore[type-arg]
+    """JSON about a fixed range of the log: it never changes, so caches may keep it for good."""
+    response = jsonify(body)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
 def _text(body: str, cache: str) -> Response:
     return Response(body, mimetype="text/plain", headers={"Cache-Control": cache})
 
@@ -83,11 +90,8 @@ def entries() -> Response:
     end = min(end, start + MAX_ENTRIES)
     rows = db.session.execute(select(Event.seq, Event.leaf).where(Event.seq >= start, Event.seq < end)
                               .order_by(Event.seq))
-    body = {"entries": [{"index": seq, "leaf": _b64(leaf.encode("utf-8")), "event": json.loads(leaf)}
-                        for seq, leaf in rows]}
-    response = jsonify(body)
-    response.headers["Cache-Control"] = IMMUTABLE
-    return response
+    return _immutable({"entries": [{"index": seq, "leaf": _b64(leaf.encode("utf-8")), "event": json.loads(leaf)}
+                                   for seq, leaf in rows]})
 
 
 @bp.get("/proof/inclusion")
@@ -97,10 +101,8 @@ def inclusion() -> Response:
         raise BadRequest("size is beyond the tree size")
     if index >= size:
         raise BadRequest("index must be smaller than size")
-    response = jsonify({"index": index, "size": size, "leaf_hash": _b64(tree.leaf_hash_at(index)),
-                        "proof": [_b64(h) for h in tree.inclusion_proof(index, size)]})
-    response.headers["Cache-Control"] = IMMUTABLE
-    return response
+    return _immutable({"index": index, "size": size, "leaf_hash": _b64(tree.leaf_hash_at(index)),
+                       "proof": [_b64(h) for h in tree.inclusion_proof(index, size)]})
 
 
 @bp.get("/proof/consistency")
@@ -110,6 +112,4 @@ def consistency() -> Response:
         raise BadRequest("to is beyond the tree size")
     if old > new:
         raise BadRequest("from must not be larger than to")
-    response = jsonify({"from": old, "to": new, "proof": [_b64(h) for h in tree.consistency_proof(old, new)]})
-    response.headers["Cache-Control"] = IMMUTABLE
-    return response
+    return _immutable({"from": old, "to": new, "proof": [_b64(h) for h in tree.consistency_proof(old, new)]})
