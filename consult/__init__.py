@@ -63,6 +63,7 @@ def _extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
     # models must be imported for Alembic's autogenerate and for relationships to resolve
     from .accounts import models as _a  # noqa: F401
+    from .consultations import models as _c  # noqa: F401
     from .mail import models as _m  # noqa: F401
     from .orgs import models as _o  # noqa: F401
     from .record import models as _r  # noqa: F401
@@ -87,10 +88,11 @@ def _extensions(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts
+    from .consultations.views import bp as consultations
     from .orgs.views import admin_bp, bp as orgs
     from .record.api import bp as log_api
     from .web.views import bp as web
-    for blueprint in (web, accounts, orgs, admin_bp, log_api):
+    for blueprint in (web, accounts, orgs, admin_bp, consultations, log_api):
         app.register_blueprint(blueprint)
 
 

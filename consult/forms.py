@@ -35,6 +35,16 @@ def no_markup(_form: Form, field: Field) -> None:
         raise ValidationError(_l("This field cannot contain HTML tags."))
 
 
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+
+
+def safe_links(_form: Form, field: Field) -> None:
+    """Markdown links must go to http(s) or mailto (or stay on this site): refuse javascript: and friends."""
+    from .sanitize import link_allowed
+    if isinstance(field.data, str) and any(not link_allowed(url) for url in _MD_LINK.findall(field.data)):
+        raise ValidationError(_l("Links must start with https://, http:// or mailto:."))
+
+
 def web_address(_form: Form, field: Field) -> None:
     if not field.data:
         return

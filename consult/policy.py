@@ -3,10 +3,12 @@ templates ask to show buttons. Nothing here writes, reads the clock or touches r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .accounts.models import Person
+    from .consultations.models import Comment, Consultation
     from .orgs.models import Membership, Organization, Role
 
 
@@ -115,3 +117,81 @@ def can_decide_verification(actor: Actor, org: Organization) -> bool:
     if not can_review_organizations(actor):
         return False
     return not (actor.org is not None and actor.org.id == org.id)
+
+
+# ---- consultations --------------------------------------------------------------------------------
+# `now` is passed in; `participating` says whether actor.org was invited to (or granted a place in) an
+# `invited` consultation — the caller looks it up (consultations.queries.is_participant).
+
+def is_official(actor: Actor) -> bool:
+    """A member (either role) of a verified government organisation: its officials."""
+    return actor.org is not None and can_act_for(actor, actor.org) and actor.org.is_government
+
+
+def can_create_consultation(actor: Actor) -> bool:
+    """Officials open consultations for their own organisation."""
+    return is_official(actor)
+
+
+def can_manage_consultation(actor: Actor, c: Consultation) -> bool:
+    """The owning organisation's officials edit drafts, publish versions, change deadlines, decide."""
+    return is_official(actor) and actor.org is not None and actor.org.id == c.owner_org_id
+
+
+def can_view_consultation(actor: Actor, c: Consultation) -> bool:
+    """Everything published is public; a draft only to its owner's officials."""
+    return c.published_at is not None or can_manage_consultation(actor, c)
+
+
+def can_edit_draft(actor: Actor, c: Consultation, *, now: datetime) -> bool:
+    """Details and the unpublished version are edited by the owner until the consultation concludes;
+    the consultation's own details only until it is published."""
+    from .consultations.models import Status
+    return can_manage_consultation(actor, c) and c.status_at(now) is not Status.CONCLUDED
+
+
+def can_change_deadline(actor: Actor, c: Consultation, *, now: datetime) -> bool:
+    """A published, not yet concluded consultation's deadline can move (always with a public reason)."""
+    from .consultations.models import Status
+    return can_manage_consultation(actor, c) and c.status_at(now) in (Status.SCHEDULED, Status.OPEN, Status.CLOSED)
+
+
+def can_comment(actor: Actor, c: Consultation, *, now: datetime, participating: bool = False) -> bool:
+    """While open: an editor or admin for a verified organisation (invited ones only in `invited` mode;
+    never the owner), or a person with a verified email where individuals are allowed."""
+    from .consultations.models import Mode, Status
+    if c.status_at(now) is not Status.OPEN or not _active(actor):
+        return False
+    if actor.org is None:
+        return c.allows_individuals and actor.person is not None and actor.person.is_verified
+    if not can_act_for(actor, actor.org) or actor.org.id == c.owner_org_id:
+        return False
+    return c.mode is Mode.OPEN or participating
+
+
+def can_edit_comment(actor: Actor, comment: Comment, c: Consultation, *, now: datetime) -> bool:
+    """Its author (the organisation's editors and admins, or the individual) revises or withdraws it
+    until the deadline."""
+    from .consultations.models import Status
+    if c.status_at(now) is not Status.OPEN or not comment.is_published or not _active(actor):
+        return False
+    if comment.author_org_id is not None:
+        return actor.org is not None and actor.org.id == comment.author_org_id and can_act_for(actor, actor.org)
+    return actor.org is None and actor.person is not None and actor.person.id == comment.author_id
+
+
+def can_moderate(actor: Actor) -> bool:
+    """Platform admins hide comments (with a public reason)."""
+    return _active(actor) and actor.is_platform_admin
+
+
+def can_decide_disposition(actor: Actor, c: Consultation, *, now: datetime) -> bool:
+    """The owner's officials record and change dispositions once comments arrive, until conclusion."""
+    from .consultations.models import Status
+    return can_manage_consultation(actor, c) and c.status_at(now) in (Status.OPEN, Status.CLOSED)
+
+
+def can_conclude(actor: Actor, c: Consultation, *, now: datetime) -> bool:
+    """After the deadline the owner's officials publish the result report, which concludes it."""
+    from .consultations.models import Status
+    return can_manage_consultation(actor, c) and c.status_at(now) is Status.CLOSED

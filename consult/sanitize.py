@@ -24,7 +24,7 @@ ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def _link_allowed(url: str) -> bool:
+def link_allowed(url: str) -> bool:
     """http(s), mailto or a relative link. markdown-it hands over the URL %-encoded, so a scheme can hide
     behind escaped whitespace ("java&#x09;script:" becomes "java%09script:"): decode, drop whitespace
     and invisible characters, and refuse anything with a colon before its first / ? # but no allowed scheme."""
@@ -34,7 +34,7 @@ def _link_allowed(url: str) -> bool:
     return ":" not in head or head.split(":", 1)[0] in URL_SCHEMES
 
 
-_md.validateLink = _link_allowed  # type: ignore[method-assign]
+_md.validateLink = link_allowed  # type: ignore[method-assign]
 
 # Invisible characters used to smuggle words past filters ("java\u200bscript:"); removed from sources.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")

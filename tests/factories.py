@@ -9,7 +9,7 @@ from consult.accounts.models import Person
 from consult.extensions import utcnow
 from consult.i18n import Bilingual
 from consult.orgs import actions as orgs
-from consult.orgs.models import GovSubkind, Organization, OrgKind, Role
+from consult.orgs.models import GovSubkind, Membership, Organization, OrgKind, Role
 from consult.policy import Actor
 
 PASSWORD = "correct horse battery staple"
@@ -59,3 +59,94 @@ def platform_admin() -> Person:
     from consult.extensions import db
     existing = db.session.scalar(db.select(Person).where(Person.is_platform_admin.is_(True)))
     return existing or make_person(email="platform.admin@example.org", platform_admin=True)
+
+
+# ---- consultations --------------------------------------------------------------------------------
+
+def make_official(org: Organization | None = None, role: Role = Role.ADMIN) -> Actor:
+    """An official: a member of a verified government organisation (made if not given), as an Actor."""
+    if org is None:
+        org = make_org(kind=OrgKind.GOVERNMENT, name_ko=f"과학기술부 {next(_n)}", name_en=f"Ministry of Science {next(_n)}")
+        from consult.extensions import db
+        admin_id = db.session.scalar(db.select(Membership.person_id).where(
+            Membership.organization_id == org.id))
+        person = db.session.get(Person, admin_id)
+        if role == Role.ADMIN:
+            return Actor(person, org, Role.ADMIN)
+    person = make_person()
+    orgs.add_member_directly(org, person, role, Bilingual("주무관", "Deputy Director"), now=utcnow() - timedelta(days=20))
+    return Actor(person, org, role)
+
+
+SECTIONS = [
+    (("제1조", "Article 1"), ("목적", "Purpose"),
+     ("이 지침은 공공기관의 인공지능 이용에 관하여 필요한 사항을 정함을 목적으로 한다.",
+      "This guideline sets out what public bodies must do when they use artificial intelligence.")),
+    (("제2조", "Article 2"), ("영향평가", "Impact assessment"),
+     ("공공기관은 고영향 인공지능을 도입하기 전에 인권영향평가를 실시하여야 한다.",
+      "A public body shall carry out a human rights impact assessment before introducing high-impact AI.")),
+    (("제3조", "Article 3"), ("공개", "Disclosure"),
+     ("공공기관은 평가 결과를 누리집에 공개하여야 한다.",
+      "A public body shall publish the results of the assessment on its website.")),
+]
+
+
+def consultation_input(**overrides: object) -> "ConsultationInput":
+    from consult.consultations.actions import ConsultationInput
+    from consult.consultations.models import Mode, NoticeType
+    now = utcnow()
+    values: dict[str, object] = dict(
+        title=Bilingual("인공지능 공공이용 지침(안) 행정예고", "Administrative notice: draft guideline on public-sector AI"),
+        summary=Bilingual("공공기관의 인공지능 이용 원칙을 정합니다.", "Sets principles for public bodies' use of AI."),
+        department=Bilingual("인공지능정책과", "AI Policy Division"), instrument=Bilingual("지침", "Guideline"),
+        notice_type=NoticeType.ADMINISTRATIVE, mode=Mode.OPEN, allows_individuals=False,
+        target_groups=[OrgKind.CIVIL_SOCIETY, OrgKind.ACADEMIA], opens_at=now + timedelta(days=1),
+        closes_at=now + timedelta(days=31), short_period_reason=Bilingual(None, None))
+    values.update(overrides)
+    return ConsultationInput(**values)  # type: ignore[arg-type]
+
+
+def make_consultation(official: Actor | None = None, *, published: bool = True, sections: int = 3,
+                      opened_days_ago: int | None = 5, days_open: int = 30, **overrides: object):  # type: ignore[no-untyped-def]
+    """A consultation with `sections` sections; by default published and open for `days_open` days
+    since `opened_days_ago` days (None: scheduled to open tomorrow)."""
+    from consult.consultations import actions as consult
+    official = official or make_official()
+    now = utcnow()
+    if opened_days_ago is None:
+        created = now - timedelta(hours=1)
+        opens = now + timedelta(days=1)
+    else:
+        created = now - timedelta(days=opened_days_ago, hours=1)
+        opens = now - timedelta(days=opened_days_ago)
+    data = consultation_input(**{"opens_at": opens, "closes_at": opens + timedelta(days=days_open),
+                                 **overrides})
+    c = consult.create_consultation(official, data, now=created)
+    version = consult.editable_version(c)
+    for number, heading, body in SECTIONS[:sections] + [
+            ((f"제{i}조", f"Article {i}"), ("기타", "Other"), ("기타 사항.", "Other matters."))
+            for i in range(len(SECTIONS) + 1, sections + 1)]:
+        consult.save_section(official, c, version, consult.SectionInput(Bilingual(*number), Bilingual(*heading),
+                                                                        Bilingual(*body)), now=created)
+    if published:
+        consult.publish_consultation(official, c, now=created)
+    return c
+
+
+def commenter(kind: OrgKind = OrgKind.CIVIL_SOCIETY, role: Role = Role.ADMIN) -> Actor:
+    """A member of a new verified organisation, able to comment on open consultations."""
+    admin = make_person()
+    org = make_org(kind=kind, admin=admin)
+    if role == Role.ADMIN:
+        return Actor(admin, org, Role.ADMIN)
+    editor = make_person()
+    orgs.add_member_directly(org, editor, role, Bilingual(None, None), now=utcnow() - timedelta(days=20))
+    return Actor(editor, org, role)
+
+
+def make_comment(c, actor: Actor | None = None, body: str = "제2조의 평가 시점을 명확히 해 주십시오.",  # type: ignore[no-untyped-def]
+                 section_id: int | None = None, lang: str = "ko", now: datetime | None = None):
+    from consult.consultations import actions as consult
+    return consult.submit_comment(actor or commenter(), c, consult.CommentInput(body=body, lang=lang,
+                                                                                  section_id=section_id),
+                                  now=now or utcnow())

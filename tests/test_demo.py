@@ -3,10 +3,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
-from consult import demo
+import pytest
+
+from consult import demo, record
 from consult.accounts.models import Person
+from consult.consultations import actions as consultations
+from consult.consultations.models import (Comment, CommentStatus, Consultation, DeadlineChange, Disposition,
+                                          DispositionSection, InvitationState, RequestDecision, ResultReport,
+                                          Section, Status)
 from consult.extensions import db, utcnow
+from consult.i18n import Bilingual
 from consult.orgs.models import Membership, Organization, VerificationStatus
 from consult.record import Event, EventType
 
@@ -60,3 +68,106 @@ def test_demo_loader_refuses_a_database_with_people(app):
     assert result.exit_code == 0 and "not loaded" in result.output
     result = runner.invoke(demo_load, [])
     assert result.exit_code != 0
+
+
+# ---- consultations ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def loaded(app):
+    """The demo loaded at `now`: (loader, demo.json, now)."""
+    now = utcnow()
+    loader = demo.load(now)
+    return loader, loader.data, now
+
+
+def _of(model: Any, c: Consultation) -> list[Any]:
+    return db.session.scalars(db.select(model).where(model.consultation_id == c.id)).all()
+
+
+def test_demo_consultations_reach_their_states_with_their_comments(loaded):
+    loader, data, now = loaded
+    assert count(Consultation) == len(data["consultations"]) == 5
+    for c in data["consultations"]:
+        made = loader.made[("consultation", c["id"])]
+        assert made.status_at(now) == Status(c["expected_state"]), c["id"]
+        assert made.closes_at == loader.t(c["closes_at"])  # after any deadline change
+        assert len(_of(Comment, made)) == len(c["comments"]), c["id"]
+        assert len(_of(Disposition, made)) == sum(1 for m in c["comments"] if m["disposition"]), c["id"]
+        for m in c["comments"]:
+            comment = loader.made[("comment", m["id"])]
+            assert (comment.status, comment.lang) == (CommentStatus(m["status"]), m["original_language"])
+            assert comment.revision_count == len(m["revisions"]) + 1  # earlier texts and the current one
+            assert comment.body_source == m["body"][m["original_language"]].strip()
+            assert comment.author_org_id == (loader.orgs[m["on_behalf_of"]].id if m["on_behalf_of"] else None)
+    police = loader.made[("consultation", "police-intelligent-cctv")]
+    assert (len(_of(Comment, police)), len(_of(Disposition, police))) == (8, 5)
+    change, = _of(DeadlineChange, police)
+    assert (change.old_closes_at, change.new_closes_at) == (loader.t("-50d@18:00"), loader.t("-45d@18:00"))
+    assert loader.made[("comment", "a-c1")].revised_at == loader.t("-9d@17:40")
+    assert loader.made[("comment", "e-c11")].hidden_at == loader.t("-1d@23:58")
+
+
+def test_demo_textbook_concluded_with_version_two_and_its_changed_sections(loaded):
+    loader, data, now = loaded
+    textbook = loader.made[("consultation", "ai-textbook-data")]
+    assert textbook.status_at(now) is Status.CONCLUDED
+    assert textbook.concluded_at == loader.t("-90d@10:00")
+    v2 = loader.made[("version", "ai-textbook-data", 2)]
+    assert v2.number == 2 and v2.published_at == loader.t("-100d@14:00") and v2.content_sha256
+    assert consultations.latest_published(textbook).id == v2.id
+    published = [json.loads(e.leaf)["payload"] for e in db.session.scalars(db.select(Event).where(
+        Event.event_type == EventType.VERSION_PUBLISHED, Event.scope_id == textbook.id))]
+    assert {"number": 2, "content_sha256": v2.content_sha256} in [
+        {k: p[k] for k in ("number", "content_sha256")} for p in published]
+    assert consultations.content_hash(v2) == v2.content_sha256
+    c_c1 = loader.made[("comment", "c-c1")]
+    changed = db.session.scalars(db.select(Section).join(DispositionSection).join(Disposition).where(
+        Disposition.comment_id == c_c1.id)).all()
+    assert [(s.version_id, s.key) for s in changed] == [(v2.id, "s4")]
+    report = db.session.get(ResultReport, textbook.id)
+    assert report.undisposed_reason == Bilingual(None, None)
+
+
+def test_demo_participation_follows_invitations_and_requests(loaded):
+    loader, data, _ = loaded
+    decree = data["consultations"][0]
+    assert decree["id"] == "ai-act-decree"
+    states = {"accepted": InvitationState.ACCEPTED, "declined": InvitationState.DECLINED,
+              "sent": InvitationState.SENT, "no_answer": InvitationState.SENT}
+    for c in data["consultations"]:
+        first: dict[str, dict[str, Any]] = {}
+        for i in c["invitations"]:
+            first.setdefault(i["org"], i)
+        for org, i in first.items():
+            assert loader.made[("invitation", c["id"], org)].state is states[i["state"]], (c["id"], org)
+    assert loader.made[("request", "ai-act-decree", "neoreun")].decision is RequestDecision.GRANTED
+    assert loader.made[("request", "ai-act-decree", "apaan")].decision is RequestDecision.DENIED
+    # the model holds one invitation per organisation: second invitations (other purposes) are skipped
+    assert len(loader.skipped) == 6 and all("second invitation" in s for s in loader.skipped)
+
+
+def test_demo_form_letters_form_one_campaign(loaded):
+    loader, data, _ = loaded
+    welfare = next(c for c in data["consultations"] if c["id"] == "welfare-fraud-ai")
+    group = [m["id"] for m in welfare["comments"] if m["form_letter_group"] == "e-form-1"]
+    assert len(group) == 4
+    campaign_ids = {loader.made[("comment", mid)].campaign_id for mid in group}
+    assert len(campaign_ids) == 1 and None not in campaign_ids
+    others = [m["id"] for m in welfare["comments"] if m["id"] not in group]
+    assert all(loader.made[("comment", mid)].campaign_id not in campaign_ids for mid in others)
+
+
+def test_demo_record_verifies(loaded, client):
+    """The whole record as the standalone verifier reads it: canonical leaves, a signed root that matches."""
+    from consult import verify
+    key = verify.parse_key(client.get("/log/key").get_data(as_text=True))
+    checkpoint = verify.verify_checkpoint(client.get("/log/checkpoint").get_data(as_text=True), key)
+    assert checkpoint.size == record.size() > 200
+    builder = verify.RootBuilder()
+    while builder.size < checkpoint.size:
+        r = client.get(f"/log/entries?start={builder.size}&end={checkpoint.size}")
+        for entry in r.json["entries"]:
+            builder.add(verify.leaf_hash(verify.check_entry(builder.size, entry)))
+    assert builder.root() == checkpoint.root
+    times = [e.occurred_at for e in db.session.scalars(db.select(Event).order_by(Event.seq))]
+    assert times == sorted(times)

@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 
 from ..accounts import actions as accounts
 from ..accounts.models import Person
+from ..consultations import actions as cons
+from ..consultations.models import Consultation, Mode, NoticeType, Outcome, Purpose, Section, Version
+from ..extensions import db
 from ..i18n import Bilingual
 from ..orgs import actions as orgs
 from ..orgs.models import GovSubkind, Organization, OrgKind, Role
@@ -22,6 +25,7 @@ from ..policy import Actor
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
 SEOUL = ZoneInfo("Asia/Seoul")
+PREPARE_VERSION = timedelta(minutes=30)  # a later version is drafted this long before it is published
 _REL = re.compile(r"^([+-])(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:@(\d{2}):(\d{2}))?$")
 
 
@@ -49,18 +53,33 @@ class Loader:
     now: datetime
     people: dict[str, Person] = field(default_factory=dict)
     orgs: dict[str, Organization] = field(default_factory=dict)
-    steps: list[tuple[datetime, int, Callable[[datetime], None]]] = field(default_factory=list)
+    creator: dict[str, str] = field(default_factory=dict)  # organisation → its first admin
+    # what the consultation steps made, by ("consultation", id), ("comment", id), ("version", id, number),
+    # ("section", id, number, key), ("invitation" | "request", consultation id, organisation id)
+    made: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # demo entries the rules have no place for
+    steps: list[tuple[datetime, int, Callable[[datetime], Any], tuple[Any, ...] | None]] = field(
+        default_factory=list)
 
-    def at(self, moment: datetime, step: Callable[[datetime], None]) -> None:
-        self.steps.append((moment, len(self.steps), step))
+    def at(self, moment: datetime, step: Callable[[datetime], Any], keep: tuple[Any, ...] | None = None) -> None:
+        """Run step(moment) in time order; keep its result as made[keep]."""
+        self.steps.append((moment, len(self.steps), step, keep))
 
     def t(self, value: str) -> datetime:
         return reltime(value, self.now)
 
+    def actor(self, person: str, org: str | None = None) -> Actor:
+        """person acting for org with their demo membership role (as themself when org is None)."""
+        if org is None:
+            return Actor(self.people[person])
+        role = next(m["role"] for p in self.data["people"] if p["id"] == person
+                    for m in p["memberships"] if m["org"] == org)
+        return Actor(self.people[person], self.orgs[org], Role(role))
+
     def plan(self) -> None:
         people = {p["id"]: p for p in self.data["people"]}
         created_at: dict[str, datetime] = {}
-        creator: dict[str, str] = {}
+        creator = self.creator
         for o in self.data["organisations"]:
             created_at[o["id"]] = (self.t(o["verified_at"]) - timedelta(days=3) if o["verified"]
                                    else self.t(o["verification_requested_at"]))
@@ -90,6 +109,113 @@ class Loader:
                 moment = max(self.t(p["joined_at"]), created_at[m["org"]]) + timedelta(hours=1)
                 self.at(moment, lambda now, p=p, m=m: orgs.add_member_directly(
                     self.orgs[m["org"]], self.people[p["id"]], Role(m["role"]), text(m["title"]), now=now))
+        for c in self.data["consultations"]:
+            self.plan_consultation(c)
+
+    def plan_consultation(self, c: dict[str, Any]) -> None:
+        """A consultation's history: draft, publication, who takes part, comments, versions, conclusion."""
+        cid, t, at, made = c["id"], self.t, self.at, self.made
+        con = lambda: made[("consultation", cid)]  # noqa: E731 — exists once its first step has run
+        official = lambda pid: self.actor(pid, c["owner_org"])  # noqa: E731
+        at(t(c["created_at"]), lambda now: self.create_consultation(c, now), ("consultation", cid))
+        at(t(c["scheduled_at"]), lambda now: cons.publish_consultation(official(c["created_by"]), con(), now=now))
+        for d in c["deadline_changes"]:
+            at(t(d["changed_at"]), lambda now, d=d: cons.change_deadline(
+                official(d["changed_by"]), con(), t(d["new_closes_at"]), text(d["reason"]), now=now))
+        invited: set[str] = set()
+        for i in c["invitations"]:
+            if i["org"] in invited:  # one invitation per organisation (UNIQUE): a second purpose has no row
+                self.skipped.append(f"{cid}: second invitation of {i['org']} ({i['purpose']}, {i['state']})")
+                continue
+            invited.add(i["org"])
+            key = ("invitation", cid, i["org"])
+            at(t(i["sent_at"]), lambda now, i=i: cons.invite_organization(
+                official(i["invited_by"]), con(), self.orgs[i["org"]], Purpose(i["purpose"]), text(i["message"]),
+                now=now), key)
+            if i["state"] in ("accepted", "declined"):  # "sent" and "no_answer" stay unanswered
+                at(t(i["answered_at"]), lambda now, i=i, key=key: cons.answer_invitation(
+                    self.actor(self.creator[i["org"]], i["org"]), made[key], i["state"] == "accepted",
+                    text(i["reason"]), now=now))
+        for r in c["participation_requests"]:
+            key = ("request", cid, r["org"])
+            at(t(r["requested_at"]), lambda now, r=r: cons.request_participation(
+                self.actor(r["requested_by"], r["org"]), con(), text(r["motivation"]), now=now), key)
+            if r["decision"] != "pending":
+                at(t(r["decided_at"]), lambda now, r=r, key=key: cons.decide_participation(
+                    official(r["decided_by"]), made[key], r["decision"] == "granted", text(r["reason"]), now=now))
+        for v in c["versions"][1:]:
+            published, key = t(v["published_at"]), ("version", cid, v["number"])
+            at(published - PREPARE_VERSION, lambda now, v=v: self.write_version(
+                c, v, cons.start_version(official(c["created_by"]), con(), now=now), now), key)
+            at(published, lambda now, key=key: cons.publish_version(official(c["created_by"]), con(), made[key],
+                                                                    now=now))
+        for m in c["comments"]:
+            self.plan_comment(c, m)
+        if report := c["result_report"]:
+            at(t(report["published_at"]), lambda now: cons.conclude(
+                official(report["published_by"]), con(), title=text(report["title"]), body=text(report["body"]),
+                undisposed_reason=text(c["undisposed_reason"]), now=now))
+
+    def plan_comment(self, c: dict[str, Any], m: dict[str, Any]) -> None:
+        """Submitted as first written, revised at each later revision, then withdrawn, hidden or decided."""
+        t, made, key = self.t, self.made, ("comment", m["id"])
+        author = lambda: self.actor(m["author_person"], m["on_behalf_of"])  # noqa: E731
+        bodies = [r["body"] for r in m["revisions"]] + [m["body"]]
+        moments = [m["submitted_at"], *[r["at"] for r in m["revisions"][1:]], m["revised_at"]][:len(bodies)]
+        self.at(t(moments[0]), lambda now: cons.submit_comment(
+            author(), made[("consultation", c["id"])], self.comment_input(c, m, bodies[0]), now=now), key)
+        for moment, body in zip(moments[1:], bodies[1:]):
+            self.at(t(moment), lambda now, body=body: cons.revise_comment(
+                author(), made[key], self.comment_input(c, m, body), now=now))
+        if m["status"] == "withdrawn":
+            self.at(t(m["withdrawn_at"]), lambda now: cons.withdraw_comment(
+                author(), made[key], text(m["withdrawal_reason"]), now=now))
+        if mod := m["moderation"]:
+            self.at(t(mod["hidden_at"]), lambda now: cons.hide_comment(
+                self.actor(mod["hidden_by"]), made[key], text(mod["reason"]), now=now))
+        if d := m["disposition"]:
+            self.at(t(d["decided_at"]), lambda now: cons.record_disposition(
+                self.actor(d["decided_by"], c["owner_org"]), made[key], cons.DispositionInput(
+                    Outcome(d["outcome"]), text(d["reason"]), tuple(
+                        made[("section", c["id"], s["version"], s["section"])].id for s in d["changed_sections"])),
+                now=now))
+
+    def comment_input(self, c: dict[str, Any], m: dict[str, Any], body: dict[str, str]) -> cons.CommentInput:
+        """The original_language side is the comment, the other side the author's translation."""
+        lang, target = m["original_language"], m["target"]
+        section = self.made[("section", c["id"], target["version"], target["section"])] if target["section"] else None
+        return cons.CommentInput(body=body[lang], lang=lang, section_id=section.id if section else None,
+                                 translation=body["en" if lang == "ko" else "ko"])
+
+    def create_consultation(self, c: dict[str, Any], now: datetime) -> Consultation:
+        """The draft with its version 1, closing at the original deadline (deadline changes come later)."""
+        closes_at = (c["deadline_changes"] or [{"old_closes_at": c["closes_at"]}])[0]["old_closes_at"]
+        made = cons.create_consultation(self.actor(c["created_by"], c["owner_org"]), cons.ConsultationInput(
+            title=text(c["title"]), summary=text(c["summary"]), department=text(c["department"]),
+            instrument=text(c["instrument"]), notice_type=NoticeType(c["notice_type"]),
+            mode=Mode(c["participation_mode"]), allows_individuals=c["allow_individuals"],
+            target_groups=[OrgKind(k) for k in c["target_groups"]], opens_at=self.t(c["opens_at"]),
+            closes_at=self.t(closes_at), short_period_reason=text(c["short_period_reason"])), now=now)
+        self.made[("consultation", c["id"])] = made
+        self.made[("version", c["id"], 1)] = self.write_version(c, c["versions"][0], cons.editable_version(made), now)
+        return made
+
+    def write_version(self, c: dict[str, Any], v: dict[str, Any], version: Version | None,
+                      now: datetime) -> Version:
+        """Make an unpublished version hold v's texts: its sections changed, added or removed by key."""
+        assert version is not None
+        actor, con = self.actor(c["created_by"], c["owner_org"]), self.made[("consultation", c["id"])]
+        copies = {s.key: s for s in db.session.scalars(db.select(Section).where(Section.version_id == version.id))}
+        wanted = {s["key"] for s in v["sections"]}
+        for key in copies.keys() - wanted:
+            cons.delete_section(actor, con, version, copies[key], now=now)
+        for s in v["sections"]:
+            copy = copies.get(s["key"])
+            self.made[("section", c["id"], v["number"], s["key"])] = cons.save_section(
+                actor, con, version, cons.SectionInput(text(s["number"]), text(s["heading"]), text(s["body"])),
+                now=now, section=copy, key=None if copy else s["key"])
+        return cons.update_version(actor, con, version, title=text(v["title"]), summary=text(v["summary"]),
+                                   change_note=text(v["change_note"]), now=now)
 
     def register(self, p: dict[str, Any], now: datetime) -> None:
         name = text(p["display_name"])
@@ -117,8 +243,10 @@ class Loader:
 
     def run(self) -> None:
         self.plan()
-        for moment, _, step in sorted(self.steps, key=lambda s: (s[0], s[1])):
-            step(moment)
+        for moment, _, step, keep in sorted(self.steps, key=lambda s: (s[0], s[1])):
+            result = step(moment)
+            if keep:
+                self.made[keep] = result
 
 
 def load(now: datetime, path: Path = DEMO_FILE) -> Loader:

@@ -15,8 +15,12 @@ from .models import MemberInvitation, Membership, Organization, OrgKind, Verific
 PAGE_SIZE = 30
 
 
+def by_slug(slug: str) -> Organization | None:
+    return db.session.scalar(select(Organization).where(Organization.slug == slug[:60]))
+
+
 def by_slug_or_404(slug: str) -> Organization:
-    org = db.session.scalar(select(Organization).where(Organization.slug == slug))
+    org = by_slug(slug)
     if org is None:
         abort(404)
     return org

@@ -98,13 +98,24 @@ def _lock_head() -> RecordHead:
 
 def append(event_type: EventType, *, actor: _Actor | None, subject: _HasId | None,
            subject_type: str | None = None, payload: dict[str, Any] | None = None,
-           now: datetime) -> Event:
-    """Add one event to the current transaction (the caller's action commits it). Never commits."""
+           scope: _HasId | None = None, now: datetime) -> Event:
+    """Add one event to the current transaction (the caller's action commits it). Never commits.
+
+    `scope` is what the event belongs to when that is not its subject (a comment's consultation): the
+    payload names it (`{"consultation": 12}`) and the row repeats it, so timelines gather by scope.
+    """
     db.session.flush()  # subjects get their ids
     org = getattr(actor, "org", None) if actor is not None else None
     person = getattr(actor, "person", None) if actor is not None else None
     kind = subject_type or (subject.__tablename__ if subject is not None else "platform")  # type: ignore[attr-defined]
     subject_id = subject.id if subject is not None else None
+    payload = dict(payload or {})
+    scope_type, scope_id = kind, subject_id
+    if scope is not None:
+        scope_type, scope_id = scope.__tablename__, scope.id  # type: ignore[attr-defined]
+        payload.setdefault(scope_type, scope_id)
+        if payload[scope_type] != scope_id:
+            raise ValueError(f"payload names another {scope_type} than the event's scope")
     head = _lock_head()
     seq = head.size
     body = {
@@ -114,13 +125,14 @@ def append(event_type: EventType, *, actor: _Actor | None, subject: _HasId | Non
         "actor_org": org.id if org is not None else None,
         "actor_person": commitment(person) if person is not None else None,
         "subject": {"type": kind, "id": subject_id},
-        "payload": payload or {},
+        "payload": payload,
     }
     leaf = canonical(body)
     digest = leaf_hash(leaf)
     event = Event(seq=seq, occurred_at=now.replace(microsecond=0), event_type=str(event_type),
                   actor_org_id=body["actor_org"], actor_person=body["actor_person"],
-                  subject_type=kind, subject_id=subject_id, leaf=leaf.decode("utf-8"), leaf_hash=digest)
+                  subject_type=kind, subject_id=subject_id, scope_type=scope_type, scope_id=scope_id,
+                  leaf=leaf.decode("utf-8"), leaf_hash=digest)
     frontier = tree.unpack_frontier(head.frontier)
     nodes = tree.add_leaf(frontier, seq, digest)  # O(log n) new rows, nothing read
     head.size = seq + 1

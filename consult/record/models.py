@@ -25,6 +25,9 @@ class Event(db.Model):
     actor_person: Mapped[str | None] = mapped_column(String(64))  # commitment, hex
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int | None] = mapped_column(BigInteger)
+    # what the event belongs to: its subject, or the scope given to append() (a comment's consultation)
+    scope_type: Mapped[str | None] = mapped_column(String(32))
+    scope_id: Mapped[int | None] = mapped_column(BigInteger)
     leaf: Mapped[str] = mapped_column(Text)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))  # SHA-256(0x00 ‖ leaf), RFC 6962 §2.1
 
@@ -32,6 +35,7 @@ class Event(db.Model):
         Index("ix_event_type_seq", "event_type", "seq"),
         Index("ix_event_org_seq", "actor_org_id", "seq"),
         Index("ix_event_subject_seq", "subject_type", "subject_id", "seq"),
+        Index("ix_event_scope_seq", "scope_type", "scope_id", "seq"),
     )
 
 

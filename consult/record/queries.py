@@ -1,7 +1,7 @@
 """Reads of the record: pages of events, newest first, by keyset on seq."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select
 
 from ..extensions import db
 from ..pagination import Page, read_cursor
@@ -11,10 +11,18 @@ PAGE_SIZE = 50
 
 
 def event_page(*, event_type: str | None = None, org_id: int | None = None, subject_type: str | None = None,
-               subject_id: int | None = None, before: str | None = None,
+               subject_id: int | None = None, before: str | None = None, scope_type: str | None = None,
+               scope_id: int | None = None, subject_ids: list[tuple[str, int]] | None = None,
                limit: int = PAGE_SIZE) -> Page[Event]:
-    """One page of events matching the filters, newest first: one query whatever the size."""
+    """One page of events matching the filters, newest first: one query whatever the size.
+
+    scope_type/scope_id gather everything that belongs to one object (a consultation's comments too);
+    subject_ids narrows to the given (type, id) subjects."""
     stmt = select(Event)
+    if scope_type:
+        stmt = stmt.where(Event.scope_type == scope_type, Event.scope_id == scope_id)
+    if subject_ids is not None:
+        stmt = stmt.where(or_(false(), *[and_(Event.subject_type == t, Event.subject_id == i) for t, i in subject_ids]))
     if event_type:
         stmt = stmt.where(Event.event_type == event_type)
     if org_id is not None:

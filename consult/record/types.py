@@ -20,6 +20,21 @@ class EventType(StrEnum):
     MEMBER_ROLE_CHANGED = "membership.role_changed"
     MEMBER_REMOVED = "membership.removed"
     PLATFORM_ADMIN_GRANTED = "platform.admin_granted"
+    CONSULTATION_CREATED = "consultation.created"
+    CONSULTATION_PUBLISHED = "consultation.published"
+    CONSULTATION_DEADLINE_CHANGED = "consultation.deadline_changed"
+    CONSULTATION_CONCLUDED = "consultation.concluded"
+    VERSION_PUBLISHED = "version.published"
+    COMMENT_SUBMITTED = "comment.submitted"
+    COMMENT_REVISED = "comment.revised"
+    COMMENT_WITHDRAWN = "comment.withdrawn"
+    COMMENT_HIDDEN = "comment.hidden"
+    DISPOSITION_RECORDED = "disposition.recorded"
+    DISPOSITION_CHANGED = "disposition.changed"
+    INVITATION_SENT = "invitation.sent"
+    INVITATION_ANSWERED = "invitation.answered"
+    PARTICIPATION_REQUESTED = "participation.requested"
+    PARTICIPATION_DECIDED = "participation.decided"
 
     @property
     def label(self) -> str:
@@ -40,4 +55,19 @@ EVENT_LABELS = {
     EventType.MEMBER_ROLE_CHANGED: _l("Member role changed"),
     EventType.MEMBER_REMOVED: _l("Member removed"),
     EventType.PLATFORM_ADMIN_GRANTED: _l("Platform administrator appointed"),
+    EventType.CONSULTATION_CREATED: _l("Consultation drafted"),
+    EventType.CONSULTATION_PUBLISHED: _l("Consultation published"),
+    EventType.CONSULTATION_DEADLINE_CHANGED: _l("Consultation deadline changed"),
+    EventType.CONSULTATION_CONCLUDED: _l("Result report published"),
+    EventType.VERSION_PUBLISHED: _l("Draft version published"),
+    EventType.COMMENT_SUBMITTED: _l("Comment submitted"),
+    EventType.COMMENT_REVISED: _l("Comment revised"),
+    EventType.COMMENT_WITHDRAWN: _l("Comment withdrawn"),
+    EventType.COMMENT_HIDDEN: _l("Comment hidden by moderation"),
+    EventType.DISPOSITION_RECORDED: _l("Disposition recorded"),
+    EventType.DISPOSITION_CHANGED: _l("Disposition changed"),
+    EventType.INVITATION_SENT: _l("Organisation invited"),
+    EventType.INVITATION_ANSWERED: _l("Invitation answered"),
+    EventType.PARTICIPATION_REQUESTED: _l("Participation requested"),
+    EventType.PARTICIPATION_DECIDED: _l("Participation request decided"),
 }

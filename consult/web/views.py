@@ -51,10 +51,14 @@ def log():
         abort(400)
     org_slug = request.args.get("org") or None
     org = org_queries.by_slug_or_404(org_slug) if org_slug else None
+    consultation_id = request.args.get("consultation", type=int)
+    if request.args.get("consultation") and (consultation_id is None or not 0 < consultation_id < 2**63):
+        abort(400)
     page = record_queries.event_page(event_type=event_type, org_id=org.id if org else None,
-                                     before=request.args.get("before"))
+                                     scope_type="consultation" if consultation_id else None,
+                                     scope_id=consultation_id, before=request.args.get("before"))
     context = {"page": page, "events": present(page.items), "event_type": event_type, "org": org,
-               "types": list(EventType)}
+               "consultation_id": consultation_id, "types": list(EventType)}
     if htmx and htmx.target == "log-results":
         return render_template("web/_log_results.html", **context)
     return render_template("web/log.html", **context)

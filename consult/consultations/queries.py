@@ -1,0 +1,344 @@
+"""Reads of consultations: the public list, one consultation's versions, sections and comments, the
+numbers of the result report. Each page costs a fixed number of queries whatever the data size."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import median
+from typing import Any
+
+from flask import abort
+from sqlalchemy import and_, case, func, select, tuple_
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..orgs.models import Organization, OrgKind
+from ..pagination import Page, read_cursor
+from .models import (Attachment, Comment, CommentRevision, CommentStatus, Consultation, DeadlineChange,
+                     Disposition, NoticeType, Outcome, ResultReport, Section, Status, Version)
+
+PAGE_SIZE = 20
+COMMENT_PAGE_SIZE = 50
+
+
+def consultation_or_404(consultation_id: int) -> Consultation:
+    c = db.session.scalar(select(Consultation).where(Consultation.id == consultation_id)
+                          .options(joinedload(Consultation.owner)))
+    if c is None:
+        abort(404)
+    return c
+
+
+def status_clause(status: Status, now: datetime) -> Any:
+    """SQL for "the consultation is in `status` at `now`" — the same rule as Consultation.status_at."""
+    published = Consultation.published_at.is_not(None)
+    not_concluded = Consultation.concluded_at.is_(None)
+    return {
+        Status.DRAFT: Consultation.published_at.is_(None),
+        Status.SCHEDULED: and_(published, not_concluded, Consultation.opens_at > now),
+        Status.OPEN: and_(published, not_concluded, Consultation.opens_at <= now, Consultation.closes_at > now),
+        Status.CLOSED: and_(published, not_concluded, Consultation.closes_at <= now),
+        Status.CONCLUDED: Consultation.concluded_at.is_not(None),
+    }[status]
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    status: Status | None = None
+    org: Organization | None = None
+    notice_type: NoticeType | None = None
+
+    def args(self) -> dict[str, str]:
+        out = {}
+        if self.status:
+            out["status"] = self.status.value
+        if self.org:
+            out["org"] = self.org.slug
+        if self.notice_type:
+            out["notice_type"] = self.notice_type.value
+        return out
+
+
+def public_page(filters: ListFilters, after: str | None, now: datetime, limit: int = PAGE_SIZE) -> Page[Consultation]:
+    """Published consultations, the latest opening first, narrowed by the filters; one query."""
+    stmt = (select(Consultation).where(Consultation.published_at.is_not(None))
+            .options(joinedload(Consultation.owner)))
+    if filters.status:
+        stmt = stmt.where(status_clause(filters.status, now))
+    if filters.org:
+        stmt = stmt.where(Consultation.owner_org_id == filters.org.id)
+    if filters.notice_type:
+        stmt = stmt.where(Consultation.notice_type == filters.notice_type)
+    if (key := read_cursor(after, (str, int))) is not None:
+        try:
+            moment = datetime.fromisoformat(key[0])
+        except ValueError:
+            abort(400)
+        if moment.tzinfo is None:
+            abort(400)
+        stmt = stmt.where(tuple_(Consultation.opens_at, Consultation.id) < (moment, key[1]))
+    rows = db.session.scalars(stmt.order_by(Consultation.opens_at.desc(), Consultation.id.desc())
+                              .limit(limit + 1)).all()
+    return Page.of(rows, limit, lambda c: (c.opens_at.isoformat(), c.id))
+
+
+def status_counts(now: datetime) -> dict[Status, int]:
+    """How many published consultations are in each state, in one query."""
+    columns = [func.count(case((status_clause(s, now), 1))).label(s.value)
+               for s in (Status.SCHEDULED, Status.OPEN, Status.CLOSED, Status.CONCLUDED)]
+    row = db.session.execute(select(*columns).where(Consultation.published_at.is_not(None))).one()
+    return {Status(k): v for k, v in row._mapping.items()}
+
+
+def owners() -> list[Organization]:
+    """Organisations with at least one published consultation (for the filter)."""
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(
+        select(Consultation.owner_org_id).where(Consultation.published_at.is_not(None))))
+        .order_by(Organization.name_ko)))
+
+
+def comment_totals(consultation_ids: list[int]) -> dict[int, int]:
+    if not consultation_ids:
+        return {}
+    rows = db.session.execute(select(Comment.consultation_id, func.count()).where(
+        Comment.consultation_id.in_(consultation_ids)).group_by(Comment.consultation_id))
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+def drafts_of(org_id: int) -> list[Consultation]:
+    """The organisation's unpublished consultations (for its officials)."""
+    return list(db.session.scalars(select(Consultation).where(
+        Consultation.owner_org_id == org_id, Consultation.published_at.is_(None))
+        .order_by(Consultation.created_at.desc()).limit(100)))
+
+
+# ---- one consultation ---------------------------------------------------------------------------
+
+def versions(c: Consultation, *, include_unpublished: bool = False) -> list[Version]:
+    stmt = select(Version).where(Version.consultation_id == c.id).order_by(Version.number)
+    if not include_unpublished:
+        stmt = stmt.where(Version.published_at.is_not(None))
+    return list(db.session.scalars(stmt))
+
+
+def sections(version: Version) -> list[Section]:
+    return list(db.session.scalars(select(Section).where(Section.version_id == version.id)
+                                   .order_by(Section.position, Section.id)))
+
+
+def attachments(version: Version) -> list[Attachment]:
+    return list(db.session.scalars(select(Attachment).where(Attachment.version_id == version.id)
+                                   .order_by(Attachment.id)))
+
+
+def attachment_or_404(version: Version, attachment_id: int) -> Attachment:
+    a = db.session.get(Attachment, attachment_id)
+    if a is None or a.version_id != version.id:
+        abort(404)
+    return a
+
+
+def section_counts(c: Consultation) -> dict[int | None, int]:
+    """Published comments per section id (None: on the whole draft), one GROUP BY."""
+    rows = db.session.execute(select(Comment.section_id, func.count()).where(
+        Comment.consultation_id == c.id).group_by(Comment.section_id))
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+def section_counts_by_key(c: Consultation) -> dict[str | None, int]:
+    """Comments per section key across versions (None: on the whole draft), one GROUP BY."""
+    rows = db.session.execute(select(Section.key, func.count()).select_from(Comment)
+                              .outerjoin(Section, Section.id == Comment.section_id)
+                              .where(Comment.consultation_id == c.id).group_by(Section.key))
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+def section_ids_for_key(c: Consultation, key: str) -> list[int]:
+    """The ids of the section with this key in every version."""
+    return list(db.session.scalars(select(Section.id).join(Version, Section.version_id == Version.id)
+                                   .where(Version.consultation_id == c.id, Section.key == key[:20])))
+
+
+def comment_subjects(comment: Comment) -> list[tuple[str, int]]:
+    """The record subjects that tell a comment's story: the comment and its disposition."""
+    subjects = [("comment", comment.id)]
+    if comment.disposition is not None:
+        subjects.append(("disposition", comment.disposition.id))
+    return subjects
+
+
+def deadline_changes(c: Consultation) -> list[DeadlineChange]:
+    return list(db.session.scalars(select(DeadlineChange).where(DeadlineChange.consultation_id == c.id)
+                                   .order_by(DeadlineChange.changed_at)))
+
+
+def report(c: Consultation) -> ResultReport | None:
+    return db.session.scalar(select(ResultReport).where(ResultReport.consultation_id == c.id)
+                             .options(joinedload(ResultReport.published_by)))
+
+
+def _comment_options(stmt: Any) -> Any:
+    return stmt.options(joinedload(Comment.author_org), joinedload(Comment.author),
+                        joinedload(Comment.section), joinedload(Comment.version),
+                        joinedload(Comment.disposition).joinedload(Disposition.decided_by),
+                        joinedload(Comment.disposition).selectinload(Disposition.changed_sections)
+                        .joinedload(Section.version))
+
+
+def comment_page(c: Consultation, *, section_ids: list[int] | None = None, whole_draft: bool = False,
+                 undisposed: bool = False, after: str | None = None,
+                 limit: int = COMMENT_PAGE_SIZE) -> Page[Comment]:
+    """One page of comments in the order they came: two queries whatever the total (the second loads
+    the changed sections of the page's dispositions)."""
+    stmt = select(Comment).where(Comment.consultation_id == c.id)
+    if section_ids is not None:
+        stmt = stmt.where(Comment.section_id.in_(section_ids))
+    if whole_draft:
+        stmt = stmt.where(Comment.section_id.is_(None))
+    if undisposed:
+        stmt = stmt.where(Comment.status == CommentStatus.PUBLISHED, ~Comment.disposition.has())
+    if (key := read_cursor(after, (str, int))) is not None:
+        try:
+            moment = datetime.fromisoformat(key[0])
+        except ValueError:
+            abort(400)
+        if moment.tzinfo is None:
+            abort(400)
+        stmt = stmt.where(tuple_(Comment.submitted_at, Comment.id) > (moment, key[1]))
+    rows = db.session.scalars(_comment_options(stmt).order_by(Comment.submitted_at, Comment.id)
+                              .limit(limit + 1)).all()
+    return Page.of(rows, limit, lambda m: (m.submitted_at.isoformat(), m.id))
+
+
+def comment_or_404(c: Consultation, comment_id: int) -> Comment:
+    comment = db.session.scalar(_comment_options(select(Comment).where(Comment.id == comment_id)))
+    if comment is None or comment.consultation_id != c.id:
+        abort(404)
+    return comment
+
+
+def revisions(comment: Comment) -> list[CommentRevision]:
+    return list(db.session.scalars(select(CommentRevision).where(CommentRevision.comment_id == comment.id)
+                                   .order_by(CommentRevision.number)))
+
+
+def campaign_sizes(comments: list[Comment]) -> dict[int, int]:
+    """Size of each campaign the given comments belong to, in one query."""
+    ids = {m.campaign_id for m in comments if m.campaign_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Comment.campaign_id, func.count()).where(
+        Comment.campaign_id.in_(ids)).group_by(Comment.campaign_id))
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+@dataclass
+class Campaign:
+    id: int
+    size: int
+    undisposed: int
+    first: Comment | None = None
+
+
+def campaigns(c: Consultation) -> list[Campaign]:
+    """The consultation's groups of identical or near-identical comments, largest first (two queries)."""
+    rows = db.session.execute(
+        select(Comment.campaign_id, func.count(),
+               func.count(case((and_(Comment.status == CommentStatus.PUBLISHED, Disposition.id.is_(None)), 1))))
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .where(Comment.consultation_id == c.id, Comment.campaign_id.is_not(None))
+        .group_by(Comment.campaign_id).order_by(func.count().desc(), Comment.campaign_id).limit(100)).all()
+    groups = [Campaign(cid, size, undisposed) for cid, size, undisposed in rows]
+    firsts = {m.id: m for m in db.session.scalars(select(Comment).where(
+        Comment.id.in_([g.id for g in groups])).options(joinedload(Comment.author_org)))} if groups else {}
+    for g in groups:
+        g.first = firsts.get(g.id)
+    return groups
+
+
+def later_sections(c: Consultation, after_version: int) -> list[tuple[Version, Section]]:
+    """Sections of published versions later than `after_version` (what a disposition can point to)."""
+    rows = db.session.execute(select(Version, Section).join(Section, Section.version_id == Version.id).where(
+        Version.consultation_id == c.id, Version.published_at.is_not(None), Version.number > after_version)
+        .order_by(Version.number, Section.position))
+    return [(v, s) for v, s in rows]
+
+
+# ---- the result report's numbers ------------------------------------------------------------------
+
+INDIVIDUALS = "individual"
+
+
+@dataclass
+class Outcomes:
+    """Dispositions by stakeholder group: the chart and its table."""
+
+    groups: list[str] = field(default_factory=list)  # OrgKind values and "individual"
+    counts: dict[str, Counter] = field(default_factory=dict)  # type: ignore[type-arg]
+    totals: dict[str, int] = field(default_factory=dict)  # published comments per group
+    comments: int = 0
+    disposed: int = 0
+    withdrawn: int = 0
+    hidden: int = 0
+    median_days: float | None = None
+
+    @property
+    def response_rate(self) -> int | None:
+        """Per cent of published comments with a disposition (None when there are none)."""
+        return round(100 * self.disposed / self.comments) if self.comments else None
+
+    def by_outcome(self) -> Counter:  # type: ignore[type-arg]
+        total: Counter = Counter()  # type: ignore[type-arg]
+        for counts in self.counts.values():
+            total.update(counts)
+        return total
+
+
+def outcomes(c: Consultation) -> Outcomes:
+    """Response rate, outcomes per stakeholder group and time to respond, in two queries."""
+    group = func.coalesce(Organization.kind, INDIVIDUALS)
+    rows = db.session.execute(
+        select(group, Comment.status, Disposition.outcome, func.count())
+        .select_from(Comment).outerjoin(Organization, Organization.id == Comment.author_org_id)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .where(Comment.consultation_id == c.id)
+        .group_by(group, Comment.status, Disposition.outcome)).all()
+    result = Outcomes()
+    for kind, status, outcome, n in rows:
+        kind = str(kind)
+        if status != CommentStatus.PUBLISHED:
+            if status == CommentStatus.WITHDRAWN:
+                result.withdrawn += n
+            else:
+                result.hidden += n
+            continue
+        result.totals[kind] = result.totals.get(kind, 0) + n
+        result.comments += n
+        if outcome is not None:
+            result.counts.setdefault(kind, Counter())[Outcome(outcome)] += n
+            result.disposed += n
+    order = [k.value for k in OrgKind] + [INDIVIDUALS]
+    result.groups = [k for k in order if k in result.totals]
+    # time to respond: from the comment to its disposition, in days (median)
+    spans = db.session.execute(select(Comment.submitted_at, Disposition.decided_at)
+                               .join(Disposition, Disposition.comment_id == Comment.id)
+                               .where(Comment.consultation_id == c.id,
+                                      Comment.status == CommentStatus.PUBLISHED)).all()
+    if spans:
+        days = [max(timedelta(0), decided - submitted).total_seconds() / 86400 for submitted, decided in spans]
+        result.median_days = round(median(days), 1)
+    return result
+
+
+def export_rows(c: Consultation) -> Any:
+    """Every comment with its disposition, for CSV/JSON downloads, streamed in batches."""
+    stmt = _comment_options(select(Comment).where(Comment.consultation_id == c.id)) \
+        .order_by(Comment.submitted_at, Comment.id).execution_options(yield_per=500)
+    return db.session.scalars(stmt)
+
+
+def group_label(group: str) -> str:
+    from flask_babel import gettext as _
+    return _("Individuals") if group == INDIVIDUALS else OrgKind(group).label
+
