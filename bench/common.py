@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,3 +32,27 @@ def gunicorn(env: dict[str, str], port: int, ready_path: str = "/ko/", workers: 
     finally:
         server.terminate()
         server.wait()
+
+
+def measure(base: str, path: str, n: int) -> tuple[float, float, float]:
+    """n sequential requests: (p50, p95, max) latency in milliseconds."""
+    timings = []
+    for _ in range(n):
+        start = time.perf_counter()
+        with urllib.request.urlopen(base + path) as response:
+            response.read()
+            assert response.status == 200, path
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], timings[-1]
+
+
+def throughput(base: str, path: str, n: int, clients: int = 4) -> float:
+    """Requests per second for n requests from `clients` concurrent clients."""
+    def one(_: int) -> None:
+        with urllib.request.urlopen(base + path) as response:
+            response.read()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(one, range(n)))
+    return n / (time.perf_counter() - start)

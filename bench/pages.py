@@ -10,11 +10,9 @@ requests to each page: p50 / p95 / max in milliseconds. Not a test: it prints fi
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import gunicorn  # noqa: E402
+from common import gunicorn, measure  # noqa: E402
 
 PAGES = ["/ko/", "/ko/log", "/en/log?type=organization.verified", "/ko/organizations/",
          "/en/organizations/?kind=civil_society", "/ko/organizations/open-circuit"]
@@ -64,18 +62,6 @@ def build(database: str, events: int, orgs: int) -> None:
                 append(EventType.ORGANIZATION_UPDATED, actor=Actor(kim, org), subject=org,
                        payload={"changed": ["description"]}, now=now)
             db.session.commit()
-
-
-def measure(base: str, path: str, n: int) -> tuple[float, float, float]:
-    timings = []
-    for _ in range(n):
-        start = time.perf_counter()
-        with urllib.request.urlopen(base + path) as response:
-            response.read()
-            assert response.status == 200, path
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], timings[-1]
 
 
 def main() -> int:

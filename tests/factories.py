@@ -150,3 +150,45 @@ def make_comment(c, actor: Actor | None = None, body: str = "제2조의 평가 �
     return consult.submit_comment(actor or commenter(), c, consult.CommentInput(body=body, lang=lang,
                                                                                   section_id=section_id),
                                   now=now or utcnow())
+
+
+def bulk_comments(c, n: int, authors: list[Actor], *, official: Actor | None = None,  # type: ignore[no-untyped-def]
+                  disposed_every: int = 2, campaign_every: int = 10) -> None:
+    """n comments (and every `disposed_every`-th a disposition) inserted in bulk, for query-count tests and
+    benchmarks: rows only, no events (what pages read, not how it got there). Spread over the sections
+    of the current version; every `campaign_every`-th joins one campaign."""
+    from sqlalchemy import func, insert, select
+
+    from consult.consultations import actions as consult
+    from consult.consultations.models import (Comment, CommentRevision, CommentStatus, Disposition,
+                                              Outcome, Section)
+    from consult.extensions import db
+    from consult.sanitize import sanitize
+    version = consult.latest_published(c)
+    section_ids = [None, *db.session.scalars(select(Section.id).where(Section.version_id == version.id))]
+    start = (db.session.scalar(select(func.max(Comment.id))) or 0) + 1
+    outcomes = list(Outcome)
+    base = c.opens_at + timedelta(minutes=1)
+    body = "제2조의 평가 시점을 **명확히** 해 주십시오. 도입 전 평가가 원칙이어야 합니다.\n\n- 평가 공개\n- 시민 참여"
+    html = str(sanitize(body))
+    comments, revisions, dispositions = [], [], []
+    for i in range(n):
+        cid = start + i
+        actor = authors[i % len(authors)]
+        at = base + timedelta(seconds=i)
+        campaign = start if i % campaign_every == 0 else None
+        comments.append(dict(id=cid, consultation_id=c.id, version_id=version.id,
+                             section_id=section_ids[i % len(section_ids)],
+                             author_org_id=actor.org.id if actor.org else None, author_id=actor.person.id,
+                             lang="ko", body_source=f"{body} ({i})", body_html=html, status=CommentStatus.PUBLISHED.value,
+                             submitted_at=at, revision_count=1, text_sha256=f"{cid:064x}", campaign_id=campaign))
+        revisions.append(dict(comment_id=cid, number=1, written_at=at, lang="ko", body_source=f"{body} ({i})",
+                              body_html=html))
+        if official is not None and i % disposed_every == 0:
+            dispositions.append(dict(comment_id=cid, consultation_id=c.id, outcome=outcomes[i % 5].value,
+                                     reason_ko="검토 결과 일부 반영합니다.", reason_en="Partly reflected after review.",
+                                     decided_by_id=official.person.id, decided_at=at + timedelta(days=1)))
+    for table, rows in ((Comment, comments), (CommentRevision, revisions), (Disposition, dispositions)):
+        for k in range(0, len(rows), 1000):
+            db.session.execute(insert(table), rows[k:k + 1000])
+    db.session.commit()

@@ -607,8 +607,9 @@ def invite_organization(actor: policy.Actor, c: Consultation, org: Organization,
     if not org.is_verified:
         raise Invalid("organization", _l("Only verified organisations can be invited."))
     if db.session.scalar(select(Invitation.id).where(Invitation.consultation_id == c.id,
-                                                     Invitation.organization_id == org.id)):
-        raise Invalid("organization", _l("This organisation is already invited."))
+                                                     Invitation.organization_id == org.id,
+                                                     Invitation.purpose == purpose)):
+        raise Invalid("organization", _l("This organisation is already invited for this purpose."))
     invitation = Invitation(consultation_id=c.id, organization_id=org.id, invited_by_id=actor.person.id,  # type: ignore[union-attr]
                             sent_at=now, purpose=purpose, message=message, state=InvitationState.SENT,
                             answer_reason=Bilingual(None, None))
@@ -643,6 +644,9 @@ def request_participation(actor: policy.Actor, c: Consultation, motivation: Bili
         raise Invalid("motivation", _l("Only a scheduled or open consultation for invited organisations takes requests."))
     if not motivation:
         raise Invalid("motivation", _l("Say why your organisation should take part."))
+    if db.session.scalar(select(ParticipationRequest.id).where(ParticipationRequest.consultation_id == c.id,
+                                                               ParticipationRequest.organization_id == actor.org.id)):
+        raise Invalid("motivation", _l("Your organisation has already asked to take part in this consultation."))
     request = ParticipationRequest(consultation_id=c.id, organization_id=actor.org.id,
                                    requested_by_id=actor.person.id, requested_at=now,  # type: ignore[union-attr]
                                    motivation=motivation, decision=RequestDecision.PENDING,

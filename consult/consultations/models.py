@@ -335,6 +335,8 @@ class Comment(db.Model):
                         name="has_author"),
         Index("ix_comment_page", "consultation_id", "submitted_at", "id"),
         Index("ix_comment_section_page", "section_id", "submitted_at", "id"),
+        Index("ix_comment_section_count", "consultation_id", "section_id"),
+        Index("ix_comment_authors", "consultation_id", "author_org_id", "status"),
         Index("ix_comment_text", "consultation_id", "text_sha256"),
         Index("ix_comment_campaign", "campaign_id"),
         Index("ix_comment_author_org", "author_org_id"),
@@ -457,7 +459,8 @@ class ResultReport(db.Model):
 
 
 class Invitation(db.Model):
-    """An organisation invited to a consultation (the full workflow arrives with the invitations issue)."""
+    """An organisation invited to a consultation for one purpose (written input, a hearing, an expert
+    meeting); the full workflow arrives with the invitations issue."""
 
     __tablename__ = "invitation"
 
@@ -479,7 +482,7 @@ class Invitation(db.Model):
     organization = relationship("Organization", lazy="raise_on_sql")
 
     __table_args__ = (
-        UniqueConstraint("consultation_id", "organization_id", name="uq_invitation_org"),
+        UniqueConstraint("consultation_id", "organization_id", "purpose", name="uq_invitation_org_purpose"),
         _enum_check("purpose", Purpose, "purpose_known"),
         _enum_check("state", InvitationState, "state_known"),
     )

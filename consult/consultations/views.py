@@ -154,8 +154,7 @@ def show(consultation_id: int, number: int | None = None):
         "latest": published[-1], "sections": sections, "section_counts": queries.section_counts_by_key(c),
         "attachments": queries.attachments(version), "changes": queries.deadline_changes(c),
         "report": queries.report(c), "actor": actor, "can_manage": policy.can_manage_consultation(actor, c),
-        "form": comment_form(c, published[-1], queries.sections(published[-1]), now)
-        if version is published[-1] else None,
+        "form": comment_form(c, version, sections, now) if version is published[-1] else None,
         "history": present(record_queries.event_page(scope_type="consultation", scope_id=c.id, limit=10).items),
         **_comments_context(c, request.args.get("on") or None),
     }

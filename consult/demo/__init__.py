@@ -55,9 +55,8 @@ class Loader:
     orgs: dict[str, Organization] = field(default_factory=dict)
     creator: dict[str, str] = field(default_factory=dict)  # organisation → its first admin
     # what the consultation steps made, by ("consultation", id), ("comment", id), ("version", id, number),
-    # ("section", id, number, key), ("invitation" | "request", consultation id, organisation id)
+    # ("section", id, number, key), ("invitation", consultation id, organisation id, purpose), ("request", consultation id, organisation id)
     made: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)  # demo entries the rules have no place for
     steps: list[tuple[datetime, int, Callable[[datetime], Any], tuple[Any, ...] | None]] = field(
         default_factory=list)
 
@@ -122,13 +121,8 @@ class Loader:
         for d in c["deadline_changes"]:
             at(t(d["changed_at"]), lambda now, d=d: cons.change_deadline(
                 official(d["changed_by"]), con(), t(d["new_closes_at"]), text(d["reason"]), now=now))
-        invited: set[str] = set()
         for i in c["invitations"]:
-            if i["org"] in invited:  # one invitation per organisation (UNIQUE): a second purpose has no row
-                self.skipped.append(f"{cid}: second invitation of {i['org']} ({i['purpose']}, {i['state']})")
-                continue
-            invited.add(i["org"])
-            key = ("invitation", cid, i["org"])
+            key = ("invitation", cid, i["org"], i["purpose"])
             at(t(i["sent_at"]), lambda now, i=i: cons.invite_organization(
                 official(i["invited_by"]), con(), self.orgs[i["org"]], Purpose(i["purpose"]), text(i["message"]),
                 now=now), key)

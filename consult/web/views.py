@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
+from ..consultations import queries as consultation_queries
+from ..consultations.models import Status
 from ..extensions import htmx, utcnow
 from ..i18n import LANG, negotiate
 from ..orgs import queries as org_queries
@@ -30,8 +32,11 @@ def log_negotiate():
 def home():
     counts = org_queries.kind_counts()
     recent = record_queries.event_page(limit=8)
+    now = utcnow()
+    open_now = consultation_queries.public_page(consultation_queries.ListFilters(status=Status.OPEN), None, now,
+                                                limit=5)
     return render_template("web/home.html", counts=counts, recent=present(recent.items),
-                           total_orgs=sum(counts.values()))
+                           total_orgs=sum(counts.values()), open_now=open_now.items, now=now)
 
 
 @bp.get(LANG + "/privacy")

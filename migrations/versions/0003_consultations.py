@@ -108,7 +108,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['invited_by_id'], ['person.id'], name=op.f('fk_invitation_invited_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_invitation_organization_id_organization'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
-    sa.UniqueConstraint('consultation_id', 'organization_id', name='uq_invitation_org')
+    sa.UniqueConstraint('consultation_id', 'organization_id', 'purpose', name='uq_invitation_org_purpose')
     )
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitation_organization_id'), ['organization_id'], unique=False)
@@ -230,6 +230,8 @@ def upgrade():
         batch_op.create_index('ix_comment_campaign', ['campaign_id'], unique=False)
         batch_op.create_index('ix_comment_page', ['consultation_id', 'submitted_at', 'id'], unique=False)
         batch_op.create_index('ix_comment_section_page', ['section_id', 'submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_comment_section_count', ['consultation_id', 'section_id'], unique=False)
+        batch_op.create_index('ix_comment_authors', ['consultation_id', 'author_org_id', 'status'], unique=False)
         batch_op.create_index('ix_comment_text', ['consultation_id', 'text_sha256'], unique=False)
 
     op.create_table('comment_band',
@@ -313,6 +315,8 @@ def downgrade():
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_text')
         batch_op.drop_index('ix_comment_section_page')
+        batch_op.drop_index('ix_comment_section_count')
+        batch_op.drop_index('ix_comment_authors')
         batch_op.drop_index('ix_comment_page')
         batch_op.drop_index('ix_comment_campaign')
         batch_op.drop_index('ix_comment_author_org')

@@ -138,3 +138,27 @@ def test_account_page(app, count_queries):
         make_org(admin=person)
     many = _measure(c, "/ko/account", count_queries)
     assert many == few <= 3, (few, many)
+
+
+# ---- consultations ------------------------------------------------------------------------------
+
+def _consultation_pages(count_queries, client, c, comments: int, authors, official) -> dict[str, int]:
+    from ..factories import bulk_comments
+    bulk_comments(c, comments, authors, official=official, campaign_every=2)
+    urls = {"list": "/ko/consultations/", "list-open": "/en/consultations/?status=open",
+            "page": f"/ko/consultations/{c.id}", "section": f"/en/consultations/{c.id}?on=s2",
+            "report": f"/ko/consultations/{c.id}/report", "home": "/ko/"}
+    return {name: _measure(client, url, count_queries) for name, url in urls.items()}
+
+
+def test_consultation_pages_do_not_grow_with_comments(app, count_queries):
+    """10 comments, then 2,000: the list, the consultation page and the report run the same SQL."""
+    from ..factories import commenter, make_consultation, make_official
+    official = make_official()
+    c = make_consultation(official)
+    authors = [commenter() for _ in range(4)]
+    client = app.test_client()
+    few = _consultation_pages(count_queries, client, c, 10, authors, official)
+    many = _consultation_pages(count_queries, client, c, 1990, authors, official)
+    assert many == few, (few, many)
+    assert max(few.values()) <= 16, few

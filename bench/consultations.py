@@ -1,0 +1,90 @@
+"""Benchmark: the consultation pages under gunicorn with 10,000 comments on one consultation.
+
+    .venv/bin/python bench/consultations.py [--comments 10000] [--requests 300] [--database URL]
+
+Builds a fresh database (SQLite in a temporary folder unless --database is given; a PostgreSQL database
+given here is EMPTIED), loads the demo, adds --comments comments (half with a disposition, from 40
+organisations, spread over the sections) in bulk to the open `welfare-fraud-ai` consultation, starts
+gunicorn (2 workers, like this 2-core machine) and measures, per page: p50 / p95 / max latency of
+sequential requests, and requests per second from 4 concurrent clients. Not a test: it prints figures
+for the notes.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import gunicorn, measure, throughput  # noqa: E402
+
+
+def build(database: str, comments: int) -> int:
+    """The demo plus `comments` comments on welfare-fraud-ai; returns that consultation's id."""
+    from sqlalchemy import text
+
+    from consult import create_app, demo
+    from consult.extensions import db, utcnow
+    from consult.i18n import Bilingual
+    from consult.orgs import actions
+    from consult.orgs.models import OrgKind, Role
+    from consult.policy import Actor
+    from tests.factories import bulk_comments
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "PASSWORD_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+        upgrade()
+        loader = demo.load(utcnow() - timedelta(minutes=5))
+        admin, kim = loader.people["p-admin"], loader.people["p-kim"]
+        authors = []
+        for i in range(40):
+            org = actions.create_organization(Actor(kim), actions.OrgInput(
+                name=Bilingual(f"벤치마크 단체 {i:03d}", f"Benchmark Group {i:03d}"), short_name=Bilingual(None, None),
+                kind=list(OrgKind)[1:][i % 6], subkind=None, website=None,
+                description=Bilingual("설명입니다.", "A description.")), now=utcnow())
+            actions.decide_verification(Actor(admin), org, "verify", Bilingual("확인", "Checked"), now=utcnow(),
+                                        notify=False)
+            authors.append(Actor(kim, org, Role.ADMIN))
+        welfare = loader.made[("consultation", "welfare-fraud-ai")]
+        official = Actor(loader.people["p-mohw-yoon"], loader.orgs["mohw"], Role.ADMIN)
+        bulk_comments(welfare, comments, authors, official=official)
+        return welfare.id
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--database")
+    parser.add_argument("--port", type=int, default=5098)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="gongnon-bench-"))
+    database = args.database or f"sqlite:///{tmp / 'bench.db'}"
+    t0 = time.perf_counter()
+    cid = build(database, args.comments)
+    print(f"built {database.split('@')[-1]}: demo + {args.comments} comments on consultation {cid} "
+          f"in {time.perf_counter() - t0:.1f}s")
+    pages = ["/ko/consultations/", "/en/consultations/?status=open", f"/ko/consultations/{cid}",
+             f"/en/consultations/{cid}?on=s4", f"/ko/consultations/{cid}/report"]
+    with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, args.port) as base:
+        print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>8}")
+        for path in pages:
+            measure(base, path, 20)  # warm-up
+            p50, p95, worst = measure(base, path, args.requests)
+            rps = throughput(base, path, args.requests)
+            print(f"{path:42} {p50:8.1f} {p95:8.1f} {worst:8.1f} {rps:8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
