@@ -7,7 +7,7 @@ from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, g, request, url_for
+from flask import Flask, g, has_request_context, request, url_for
 from flask_babel import get_timezone
 from markupsafe import Markup
 
@@ -24,6 +24,8 @@ def negotiate() -> str:
 
 def current_lang() -> str:
     """The language of this request: the URL prefix, else the negotiated one."""
+    if not has_request_context():  # commands and the demo loader: messages in the default language
+        return DEFAULT_LANG
     lang = g.get("lang")
     if lang in LANGS:
         return lang

@@ -158,12 +158,13 @@ def can_change_deadline(actor: Actor, c: Consultation, *, now: datetime) -> bool
 
 def can_comment(actor: Actor, c: Consultation, *, now: datetime, participating: bool = False) -> bool:
     """While open: an editor or admin for a verified organisation (invited ones only in `invited` mode;
-    never the owner), or a person with a verified email where individuals are allowed."""
+    never the owner), or a person with a verified email where an `open` consultation allows individuals."""
     from .consultations.models import Mode, Status
     if c.status_at(now) is not Status.OPEN or not _active(actor):
         return False
     if actor.org is None:
-        return c.allows_individuals and actor.person is not None and actor.person.is_verified
+        return (c.allows_individuals and c.mode is Mode.OPEN and actor.person is not None
+                and actor.person.is_verified)
     if not can_act_for(actor, actor.org) or actor.org.id == c.owner_org_id:
         return False
     return c.mode is Mode.OPEN or participating

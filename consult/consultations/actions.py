@@ -52,6 +52,9 @@ def _check_period(opens_at: datetime, closes_at: datetime, notice_type: NoticeTy
 
 
 def _check_input(data: ConsultationInput) -> None:
+    if data.allows_individuals and data.mode is Mode.INVITED:
+        raise Invalid("allows_individuals", _l("Individuals can comment only on a consultation open to all; "
+                                               "in invited mode only invited organisations comment."))
     if not data.target_groups:
         raise Invalid("target_groups", _l("Choose at least one stakeholder group to hear."))
     _check_period(data.opens_at, data.closes_at, data.notice_type, data.short_period_reason)
@@ -627,9 +630,11 @@ def answer_invitation(actor: policy.Actor, invitation: Invitation, accept: bool,
         raise Denied(_l("Only members of the invited organisation can answer its invitation."))
     if invitation.state is not InvitationState.SENT:
         raise Invalid("answer", _l("This invitation was already answered."))
+    c = db.session.get(Consultation, invitation.consultation_id)
+    if c is None or c.status_at(now) in (Status.CLOSED, Status.CONCLUDED):
+        raise Invalid("answer", _l("This consultation has closed; the invitation can no longer be answered."))
     invitation.state = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
     invitation.answered_at, invitation.answer_reason = now, reason
-    c = db.session.get(Consultation, invitation.consultation_id)
     record.append(EventType.INVITATION_ANSWERED, actor=actor, subject=invitation, scope=c,
                   payload={"state": str(invitation.state), "reason": reason.as_dict()}, now=now)
     return invitation
@@ -638,7 +643,8 @@ def answer_invitation(actor: policy.Actor, invitation: Invitation, accept: bool,
 @atomic
 def request_participation(actor: policy.Actor, c: Consultation, motivation: Bilingual, *,
                           now: datetime) -> ParticipationRequest:
-    if actor.org is None or not policy.can_act_for(actor, actor.org) or c.published_at is None:
+    if actor.org is None or not policy.can_act_for(actor, actor.org) or c.published_at is None \
+            or actor.org.id == c.owner_org_id:
         raise Denied(_l("Only members of a verified organisation can ask to take part."))
     if c.mode is not Mode.INVITED or c.status_at(now) not in (Status.SCHEDULED, Status.OPEN):
         raise Invalid("motivation", _l("Only a scheduled or open consultation for invited organisations takes requests."))
@@ -661,8 +667,9 @@ def request_participation(actor: policy.Actor, c: Consultation, motivation: Bili
 def decide_participation(actor: policy.Actor, request: ParticipationRequest, grant: bool, reason: Bilingual, *,
                          now: datetime) -> ParticipationRequest:
     c = db.session.get(Consultation, request.consultation_id)
-    if c is None or not policy.can_manage_consultation(actor, c):
-        raise Denied(_l("Only the owning organisation's officials decide participation requests."))
+    if c is None or not policy.can_manage_consultation(actor, c) or c.status_at(now) is Status.CONCLUDED:
+        raise Denied(_l("Only the owning organisation's officials decide participation requests, until "
+                        "the consultation concludes."))
     if request.decision is not RequestDecision.PENDING:
         raise Invalid("decision", _l("This request was already decided."))
     if not reason:

@@ -255,7 +255,8 @@ def campaigns(c: Consultation) -> list[Campaign]:
                func.count(case((and_(Comment.status == CommentStatus.PUBLISHED, Disposition.id.is_(None)), 1))))
         .outerjoin(Disposition, Disposition.comment_id == Comment.id)
         .where(Comment.consultation_id == c.id, Comment.campaign_id.is_not(None))
-        .group_by(Comment.campaign_id).order_by(func.count().desc(), Comment.campaign_id).limit(100)).all()
+        .group_by(Comment.campaign_id).having(func.count() > 1)  # a revised comment can leave a group of one
+        .order_by(func.count().desc(), Comment.campaign_id).limit(100)).all()
     groups = [Campaign(cid, size, undisposed) for cid, size, undisposed in rows]
     firsts = {m.id: m for m in db.session.scalars(select(Comment).where(
         Comment.id.in_([g.id for g in groups])).options(joinedload(Comment.author_org)))} if groups else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
@@ -18,17 +19,23 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from consult.accounts import actions as accounts
+from consult.consultations import actions as consult
+from consult.consultations import queries
+from consult.consultations.models import Mode, NoticeType, Outcome
 from consult.extensions import db, utcnow
 from consult.i18n import LANGS, Bilingual
 from consult.orgs import actions as orgs
 from consult.orgs.models import OrgKind, Role
 from consult.policy import Actor
 
-from ..factories import PASSWORD, make_org, make_person, platform_admin
+from ..factories import PASSWORD, SECTIONS, consultation_input, make_org, make_person, platform_admin
 
 # GET endpoints that answer with something other than an HTML page: not crawled, not required.
 NOT_PAGES = {
     "accounts.download_data": "the JSON download of one's data (an attachment, not a page)",
+    "consultations.attachment": "a draft's PDF attachment (application/pdf, sent as a download)",
+    "consultations.comments_csv": "every comment of a consultation as CSV (text/csv, sent as a download)",
+    "consultations.comments_json": "every comment of a consultation as JSON (application/json, sent as a download)",
 }
 
 Key = tuple[str, "str | None"]  # (endpoint, lang); endpoint "404" for an address no rule matches
@@ -36,11 +43,29 @@ Key = tuple[str, "str | None"]  # (endpoint, lang); endpoint "404" for an addres
 
 @dataclass(frozen=True)
 class Seed:
-    """Where a crawl starts, and the status that address must answer with."""
+    """Where a crawl starts, and the status that address must answer with.
+
+    A seed with `again` is checked after everything reachable from the other seeds, even when a page of
+    its kind (endpoint, language) was checked already, unless that very address was: it shows what the
+    first page of its kind did not (a closed consultation's links, a hidden comment's tombstone …)."""
 
     path: str
     status: int = 200
     why: str = ""
+    again: bool = False
+
+
+@dataclass
+class Consultations:
+    """The ids of build_site()'s consultations (all owned by the ministry) and of some comments."""
+
+    draft: int  # unpublished: one section and a PDF
+    open: int  # open, individuals allowed, three sections, version 2 published, comments of every kind
+    closed: int  # its period is over: some comments have a disposition, it can be concluded
+    concluded: int  # with its result report
+    commented: int  # on the open one: the forum's comment on section 2, answered with a changed section
+    withdrawn: int  # on the open one, withdrawn by the forum
+    hidden: int  # on the open one, hidden by the platform administrator
 
 
 @dataclass
@@ -49,10 +74,18 @@ class Site:
 
     admin_email: str
     org_admin_email: str
+    official_email: str  # the ministry's administrator, who owns the consultations
     verified_slug: str
     reset_path: str  # a valid password reset link (Korean)
     invitation_path: str  # an open invitation addressed to org_admin_email (Korean)
+    consultations: Consultations
     password: str = PASSWORD
+
+
+def crawls(site: Site) -> list[tuple[str, str | None]]:
+    """Each crawl's name and who logs in for it (None: a visitor)."""
+    return [("anonymous", None), ("platform_admin", site.admin_email), ("org_admin", site.org_admin_email),
+            ("official", site.official_email)]
 
 
 def _mail_path(outbox: Callable[[], list], to: str) -> str:
@@ -80,8 +113,9 @@ def _has_admin() -> bool:
 
 
 def build_site(outbox: Callable[[], list]) -> Site:
-    """Organisations in every state, members, open invitations and a password reset, made through the
-    real actions; the session is closed afterwards so the live server's requests never wait on it."""
+    """Organisations in every state, members, open invitations, a password reset and consultations in
+    every state, made through the real actions; the session is closed afterwards so the live server's
+    requests never wait on it."""
     now = utcnow()
     admin = loginable_platform_admin()
     org_admin = make_person(email="kim.haneul@digitalrights.example.org", name="김하늘")
@@ -91,8 +125,12 @@ def build_site(outbox: Callable[[], list]) -> Site:
     ministry_admin = make_person(email="official@msit.example.go.kr", name="정민호")
     ministry = make_org(kind=OrgKind.GOVERNMENT, admin=ministry_admin, name_ko="과학기술정보통신부",
                         name_en="Ministry of Science and ICT")
-    make_org(kind=OrgKind.ACADEMIA, name_ko="한국AI법학회", name_en="Korean Society for AI and Law")
-    make_org(kind=OrgKind.LABOUR, name_ko="플랫폼노동연대", name_en=None)  # no English name: fallback shown
+    scholar = make_person(email="choi.yuna@ailaw.example.ac.kr", name="최유나")
+    academia = make_org(kind=OrgKind.ACADEMIA, admin=scholar, name_ko="한국AI법학회",
+                        name_en="Korean Society for AI and Law")
+    organiser = make_person(email="kang.sua@platformlabour.example.org", name="강수아")
+    labour = make_org(kind=OrgKind.LABOUR, admin=organiser, name_ko="플랫폼노동연대",
+                      name_en=None)  # no English name: fallback shown
     make_org(verified=False, name_ko="AI윤리연구소", name_en="AI Ethics Institute")  # in the queue
     rejected = make_org(verified=False, name_ko="가짜시민연합", name_en="Fake Citizens Union")
     orgs.decide_verification(Actor(admin), rejected, "reject",
@@ -102,12 +140,149 @@ def build_site(outbox: Callable[[], list]) -> Site:
     orgs.invite_member(Actor(ministry_admin, ministry, Role.ADMIN), ministry, org_admin.email, Role.EDITOR,
                        lang="ko", now=now)
     accounts.request_password_reset(editor.email, lang="ko", now=now)
-    site = Site(admin_email=admin.email, org_admin_email=org_admin.email, verified_slug=forum.slug,
-                reset_path=_mail_path(outbox, editor.email),
-                invitation_path=_mail_path(outbox, org_admin.email))
+    consultations = _consultations(
+        now, official=Actor(ministry_admin, ministry, Role.ADMIN), forum=Actor(org_admin, forum, Role.ADMIN),
+        academia=Actor(scholar, academia, Role.ADMIN), labour=Actor(organiser, labour, Role.ADMIN),
+        individual=Actor(editor), admin=Actor(admin))
+    site = Site(admin_email=admin.email, org_admin_email=org_admin.email, official_email=ministry_admin.email,
+                verified_slug=forum.slug, reset_path=_mail_path(outbox, editor.email),
+                invitation_path=_mail_path(outbox, org_admin.email), consultations=consultations)
     db.session.commit()
     db.session.remove()  # on SQLite an open transaction here would hold the write lock (BEGIN IMMEDIATE)
     return site
+
+
+PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+       b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+def _text(ko: str, en: str | None) -> Bilingual:
+    return Bilingual(ko, en)
+
+
+def _comment(actor: Actor, c, body: str, *, now, section=None, lang: str = "ko",  # type: ignore[no-untyped-def]
+             translation: str | None = None):
+    return consult.submit_comment(actor, c, consult.CommentInput(
+        body=body, lang=lang, section_id=section.id if section is not None else None, translation=translation),
+        now=now)
+
+
+def _answer(official: Actor, comment, outcome: Outcome, ko: str, en: str | None, *, now,  # type: ignore[no-untyped-def]
+            changed: tuple[int, ...] = ()) -> None:
+    consult.record_disposition(official, comment, consult.DispositionInput(outcome, _text(ko, en), changed),
+                               now=now)
+
+
+def _publish_new(official: Actor, days_ago: int, title: tuple[str, str], **overrides):  # type: ignore[no-untyped-def]
+    """A consultation created and published `days_ago` days ago, open from then for `days` (default
+    25) days, with the three sections of factories.SECTIONS; returns it and its sections."""
+    start = utcnow() - timedelta(days=days_ago)
+    days = overrides.pop("days", 25)
+    c = consult.create_consultation(official, consultation_input(
+        title=_text(*title), opens_at=start, closes_at=start + timedelta(days=days), **overrides), now=start)
+    version = consult.editable_version(c)
+    sections = [consult.save_section(official, c, version, consult.SectionInput(
+        Bilingual(*number), Bilingual(*heading), Bilingual(*body)), now=start) for number, heading, body in SECTIONS]
+    consult.publish_consultation(official, c, now=start)
+    return c, sections, start
+
+
+def _consultations(now, *, official: Actor, forum: Actor, academia: Actor, labour: Actor,  # type: ignore[no-untyped-def]
+                   individual: Actor, admin: Actor) -> Consultations:
+    """A draft, an open consultation with two versions and comments in every state, a closed one and a
+    concluded one, all of the ministry; made through the actions, with `now` in the past where needed."""
+    # a draft (legislative, with a period shorter than the law's 40 days and its reason), a section and a PDF
+    draft = consult.create_consultation(official, consultation_input(
+        title=_text("인공지능 학습데이터 공개에 관한 고시(안)", "Draft notice on disclosing AI training data"),
+        notice_type=NoticeType.LEGISLATIVE, opens_at=now + timedelta(days=3), closes_at=now + timedelta(days=33),
+        short_period_reason=_text("법 시행일에 맞추기 위해 기간을 단축합니다.", "Shortened to meet the date the Act takes effect.")),
+        now=now)
+    version = consult.editable_version(draft)
+    consult.save_section(official, draft, version, consult.SectionInput(
+        _text("제1조", "Article 1"), _text("목적", "Purpose"),
+        _text("이 고시는 학습데이터의 출처 공개에 필요한 사항을 정한다.",
+              "This notice sets out how the sources of training data are disclosed.")), now=now)
+    consult.add_attachment(official, draft, version, "고시안_초안.pdf", PDF, now=now)
+
+    # open: open mode, individuals allowed; comments of every kind, then version 2 and a disposition
+    c, sections, start = _publish_new(
+        official, 10, ("인공지능 공공이용 지침(안) 행정예고", "Administrative notice: draft guideline on public-sector AI"),
+        mode=Mode.OPEN, allows_individuals=True, days=30)
+    at = iter(start + timedelta(days=1, hours=h) for h in range(100))
+    commented = _comment(forum, c, "제2조의 평가 시점을 **도입 전**으로 명확히 해 주십시오.\n\n- 평가 결과 공개\n- 시민 참여",
+                         section=sections[1], now=next(at),
+                         translation="Please make clear that the assessment comes **before** introduction.")
+    _comment(forum, c, "지침 전체에 대하여: 용어 정의 조항을 추가할 것을 제안합니다.", now=next(at))
+    revised = _comment(forum, c, "제3조의 공개 범위가 좁습니다.", section=sections[2], now=next(at))
+    consult.revise_comment(forum, revised, consult.CommentInput(
+        body="제3조의 공개 범위가 좁습니다. 평가 보고서 **전문**을 공개하도록 해 주십시오.", lang="ko"), now=next(at))
+    withdrawn = _comment(forum, c, "제1조에 대한 의견은 다른 의견으로 대신합니다.", section=sections[0], now=next(at))
+    consult.withdraw_comment(forum, withdrawn, _text("중복 제출", "Submitted twice"), now=next(at))
+    campaign = "고영향 인공지능의 정의를 법률과 일치시켜 주십시오. 정의가 다르면 현장에서 혼란이 생깁니다."
+    _comment(forum, c, campaign, now=next(at))
+    _comment(academia, c, campaign, now=next(at))
+    hidden = _comment(forum, c, "광고: 저렴한 인공지능 컨설팅을 제공합니다.", now=next(at))
+    consult.hide_comment(admin, hidden, _text("광고성 게시물", "Advertising"), now=next(at))
+    _comment(individual, c, "A citizen's view: please publish the assessments in plain language.", lang="en",
+             section=sections[2], now=next(at))
+    _comment(labour, c, "플랫폼 노동자에 대한 영향평가를 포함해 주십시오.", section=sections[1], now=next(at))
+    v2_at = start + timedelta(days=5)
+    v2 = consult.start_version(official, c, now=v2_at)
+    v2_sections = queries.sections(v2)
+    number, heading, _body = SECTIONS[1]
+    consult.save_section(official, c, v2, consult.SectionInput(Bilingual(*number), Bilingual(*heading), _text(
+        "공공기관은 고영향 인공지능을 도입하기 전에 인권영향평가를 실시하고 그 결과를 공개하여야 한다.",
+        "A public body shall carry out a human rights impact assessment before introducing high-impact AI "
+        "and publish its results.")), section=v2_sections[1], now=v2_at)
+    consult.update_version(official, c, v2, title=v2.title, summary=v2.summary, change_note=_text(
+        "제2조에 평가 결과 공개 의무를 추가했습니다.", "Article 2 now requires the assessment's results to be published."),
+        now=v2_at)
+    consult.add_attachment(official, c, v2, "guideline-v2.pdf", PDF, now=v2_at)
+    consult.publish_version(official, c, v2, now=v2_at + timedelta(hours=1))
+    _answer(official, commented, Outcome.PARTIALLY_ACCEPTED, "평가 결과 공개를 제2조에 반영했습니다.",
+            "Article 2 now requires publishing the results.", changed=(v2_sections[1].id,),
+            now=v2_at + timedelta(days=1))
+    consult.change_deadline(official, c, c.closes_at + timedelta(days=7),
+                            _text("의견 제출 요청이 많아 연장합니다.", "Extended because many asked for more time."),
+                            now=v2_at + timedelta(days=2))
+
+    # closed: the period ended; some comments answered, one not yet
+    closed, sections, start = _publish_new(
+        official, 40, ("생성형 인공지능 표시 가이드라인(안)", "Draft guideline on labelling generative AI output"))
+    at = iter(start + timedelta(days=2, hours=h) for h in range(100))
+    answered = [_comment(forum, closed, "워터마크 의무를 명시해 주십시오.", section=sections[0], now=next(at)),
+                _comment(academia, closed, "Labels should be machine-readable.", lang="en", now=next(at))]
+    _comment(labour, closed, "노동 현장의 생성형 AI 사용도 표시 대상에 포함해 주십시오.", section=sections[2], now=next(at))
+    _answer(official, answered[0], Outcome.ACCEPTED, "제1조에 반영합니다.", "Reflected in Article 1.",
+            now=start + timedelta(days=26))
+    _answer(official, answered[1], Outcome.NOTED, "기술 표준 마련 시 검토하겠습니다.", None,
+            now=start + timedelta(days=27))
+
+    # concluded: every outcome, comments of three groups and an individual, then the result report
+    done, sections, start = _publish_new(
+        official, 80, ("공공부문 인공지능 조달 지침(안)", "Draft guideline on public procurement of AI"),
+        allows_individuals=True)
+    at = iter(start + timedelta(days=1, hours=h) for h in range(100))
+    written = [(forum, "조달 계약서에 감사 권한을 넣어 주십시오.", Outcome.ACCEPTED),
+               (academia, "Require model documentation in tenders.", Outcome.PARTIALLY_ACCEPTED),
+               (labour, "조달 심사에 노동자 대표를 참여시켜 주십시오.", Outcome.NOT_ACCEPTED),
+               (forum, "중소기업 참여 방안을 마련해 주십시오.", Outcome.NOTED),
+               (individual, "Please also cover the price of the software.", Outcome.OUT_OF_SCOPE)]
+    for n, (actor, body, outcome) in enumerate(written):
+        item = _comment(actor, done, body, lang="en" if body.isascii() else "ko",
+                        section=sections[n % 3] if n % 2 else None, now=next(at))
+        _answer(official, item, outcome, "검토 결과를 반영했습니다.", "Decided after review.",
+                now=start + timedelta(days=10 + n))
+    _comment(forum, done, "평가 기관의 독립성을 보장해 주십시오.", section=sections[1], now=next(at))
+    consult.conclude(official, done, title=_text("공공부문 인공지능 조달 지침 의견수렴 결과보고서",
+                                                  "Result report: guideline on public procurement of AI"),
+                     body=_text("의견 **6건**을 검토했습니다.\n\n- 감사 권한 조항 신설\n- 문서화 요건 일부 반영",
+                                "We reviewed **six** comments.\n\n- A new audit clause\n- Documentation partly required"),
+                     undisposed_reason=_text("마감 직전 제출된 의견 1건은 다음 개정 때 검토합니다.",
+                                             "One comment sent just before the deadline will be considered in the next revision."),
+                     now=start + timedelta(days=30))
+    return Consultations(draft=draft.id, open=c.id, closed=closed.id, concluded=done.id, commented=commented.id,
+                         withdrawn=withdrawn.id, hidden=hidden.id)
 
 
 def _both(path: str) -> list[str]:
@@ -116,20 +291,44 @@ def _both(path: str) -> list[str]:
     return [path, "/en/" + path[4:]]
 
 
+def _again(path: str, why: str) -> list[Seed]:
+    return [Seed(p, 200, why, again=True) for p in _both(path)]
+
+
 def seeds(site: Site, crawl: str) -> list[Seed]:
     """Where each crawl starts. Everything else must be reached by following links; pages that no link
-    leads to are listed here, each with the reason."""
+    leads to are listed here, each with the reason. Seeds with `again` are pages reached by links whose
+    kind was checked already at another address, and that show what that one did not."""
     start = [Seed("/ko/"), Seed("/en/")]
+    ids = site.consultations
+    on = f"/ko/consultations/{ids.open}"
     if crawl == "anonymous":
         return start + [
             *(Seed(p, 404, "the error page") for p in _both("/ko/no-such-page")),
             *(Seed(p, 400, "reached from a mail: an invalid verification link")
               for p in _both("/ko/verify-email/not-a-valid-token")),
             *(Seed(p, 200, "reached from a mail: the password reset form") for p in _both(site.reset_path)),
+            *_again(f"/ko/consultations/{ids.closed}", "a closed consultation: no comment form, the figures so far"),
+            *_again(f"/ko/consultations/{ids.concluded}", "a concluded consultation, the only one whose page "
+                    "links to its result report (with the chart)"),
+            *_again(f"{on}/comments/{ids.withdrawn}", "a withdrawn comment's public note"),
+            *_again(f"{on}/comments/{ids.hidden}", "a hidden comment's public note"),
         ]
     if crawl == "org_admin":
         return start + [Seed(p, 200, "reached from a mail: an invitation to join an organisation")
-                        for p in _both(site.invitation_path)]
+                        for p in _both(site.invitation_path)] + [
+            *_again(f"{on}/comments/{ids.commented}", "the forum's own comment, with its link to revise it"),
+        ]
+    if crawl == "platform_admin":
+        return start + _again(f"{on}/comments/{ids.commented}", "a published comment, with its link to hide it")
+    if crawl == "official":
+        return start + [
+            *_again(f"/ko/consultations/{ids.draft}/manage", "the draft's management page: edit, sections, PDF"),
+            *_again(f"{on}/manage", "an open consultation's management page: a new version, the campaigns"),
+            *_again(f"/ko/consultations/{ids.closed}/manage", "a closed consultation's management page, the "
+                    "only kind that links to the result report form"),
+            *_again(f"{on}/comments/{ids.commented}", "a comment with its link to record a disposition"),
+        ]
     return start
 
 
@@ -175,7 +374,8 @@ class Checked:
 @dataclass
 class Crawler:
     """Breadth-first over same-origin links; each (endpoint, language) is checked once, at the first
-    address found for it (query string included), later addresses with the same key are skipped.
+    address found for it (query string included), later addresses with the same key are skipped; seeds
+    with `again` are checked at the end whatever their key (see Seed).
 
     fetch(path) loads a page; check(path, fetched) inspects it (axe, saving the HTML …).
     """
@@ -215,11 +415,14 @@ class Crawler:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     def run(self, start: list[Seed]) -> list[Checked]:
-        queue: deque[tuple[str, int, str]] = deque((s.path, s.status, "seed") for s in start)
-        while queue:
-            path, expected, found_on = queue.popleft()
+        queue: deque[tuple[str, int, str, bool]] = deque((s.path, s.status, "seed", False)
+                                                         for s in start if not s.again)
+        later = deque((s.path, s.status, "seed (again)", True) for s in start if s.again)
+        paths: set[str] = set()  # the addresses checked
+        while queue or later:
+            path, expected, found_on, again = queue.popleft() if queue else later.popleft()
             key = self.key(path)
-            if key is None or key in self._seen:
+            if key is None or path in paths or (key in self._seen and not again):
                 continue
             self._seen.add(key)
             fetched = self.fetch(path)
@@ -228,15 +431,16 @@ class Crawler:
             if fetched.status != expected:
                 self.problems.append(f"{path} (linked from {found_on}) answered {fetched.status}, "
                                      f"expected {expected}")
-            if final_key != key and final_key in self._seen:
+            if final_key != key and final_key in self._seen and not again:
                 continue  # redirected to a page already checked
             self._seen.add(final_key)
+            paths.update((path, final))
             self.check(final, fetched)
             self.checked.append(Checked(final_key, final, fetched.status))
             for link in fetched.links:
                 local = self._local(link.split("#", 1)[0])
                 if local is not None:
-                    queue.append((local, 200, final))
+                    queue.append((local, 200, final, False))
         return self.checked
 
 

@@ -1,7 +1,8 @@
 """axe-core (WCAG 2.2 A/AA and best practices) finds nothing on any page, in Korean and in English.
 
 The pages are crawled, not listed: from /ko/ and /en/, following links, as a visitor, as a platform
-administrator and as the administrator of a verified organisation (tests/browser/crawl.py), plus the
+administrator, as the administrator of a verified organisation and as a ministry's official who owns
+consultations in every state (tests/browser/crawl.py), plus the
 error page and a form shown again with its errors. A new page that no link reaches fails the test.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from .conftest import DESKTOP, PHONE, SCREENSHOTS, axe_violations, describe_violations, log_in
-from .crawl import Checked, Crawler, Fetched, build_site, missing, missing_message, seeds
+from .crawl import Checked, Crawler, Fetched, build_site, crawls, missing, missing_message, seeds
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +43,7 @@ def test_every_page_passes_axe_in_both_languages(app, live_server, new_context, 
     problems: list[str] = []
     checked: list[Checked] = []
     counts = {}
-    for crawl, email in (("anonymous", None), ("platform_admin", site.admin_email),
-                         ("org_admin", site.org_admin_email)):
+    for crawl, email in crawls(site):
         page = new_context().new_page()
         if email:
             log_in(page, email, site.password)

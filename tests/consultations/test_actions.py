@@ -243,11 +243,19 @@ def test_a_draft_is_updated_with_its_first_version(official, now):
     c = make_consultation(official, published=False)
     title = Bilingual("인공지능 영향평가 지침(안)", "Draft guideline on AI impact assessment")
     consult.update_consultation(official, c, consultation_input(
-        title=title, mode=Mode.INVITED, allows_individuals=True, target_groups=[OrgKind.LABOUR],
+        title=title, mode=Mode.INVITED, allows_individuals=False, target_groups=[OrgKind.LABOUR],
         opens_at=c.opens_at, closes_at=c.opens_at + 45 * DAY, notice_type=NoticeType.LEGISLATIVE), now=now)
     db.session.expire_all()
     c = db.session.get(Consultation, c.id)
-    assert (c.title, c.mode, c.allows_individuals, c.target_groups) == (title, Mode.INVITED, True, [OrgKind.LABOUR])
+    assert (c.title, c.mode, c.allows_individuals, c.target_groups) == (title, Mode.INVITED, False, [OrgKind.LABOUR])
+
+
+def test_individuals_are_refused_in_invited_mode(official, now, refused):
+    """SPEC §2: in invited mode only invited organisations comment."""
+    c = make_consultation(official, published=False)
+    with refused(Invalid, "allows_individuals"):
+        consult.update_consultation(official, c, consultation_input(
+            mode=Mode.INVITED, allows_individuals=True, opens_at=c.opens_at, closes_at=c.closes_at), now=now)
     assert (c.notice_type, c.period_days) == (NoticeType.LEGISLATIVE, 45)
     assert versions_of(c)[0].title == title
 

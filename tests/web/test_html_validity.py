@@ -1,8 +1,8 @@
 """The W3C Nu HTML Checker finds no error on any page (KWCAG asks for markup without errors).
 
 The pages come from the same crawl as the accessibility test (tests/browser/crawl.py), fetched with the
-test client in both languages, as a visitor, a platform administrator and an organisation's administrator,
-plus the error page and a form shown again with its errors. vnu.jar checks them all in one run.
+test client in both languages, as a visitor, a platform administrator, an organisation's administrator
+and a ministry's official, plus the error page and a form shown again with its errors. vnu.jar checks them all in one run.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from ..browser.crawl import Crawler, Fetched, Site, build_site, links_in, missing, missing_message, seeds
+from ..browser.crawl import Crawler, Fetched, Site, build_site, crawls, links_in, missing, missing_message, seeds
 from ..conftest import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,11 +46,10 @@ def _fetcher(app: Flask, client: Client):
 
 
 def _crawl_all(app: Flask, site: Site, save) -> tuple[list, list[str]]:  # type: ignore[no-untyped-def]
-    """The three crawls and the re-rendered forms; returns (pages checked, problems)."""
+    """The four crawls and the re-rendered forms; returns (pages checked, problems)."""
     checked: list = []
     problems: list[str] = []
-    for crawl, email in (("anonymous", None), ("platform_admin", site.admin_email),
-                         ("org_admin", site.org_admin_email)):
+    for crawl, email in crawls(site):
         client = _client(app)
         if email:
             with app.app_context():
