@@ -248,6 +248,8 @@ def test_a_draft_is_updated_with_its_first_version(official, now):
     db.session.expire_all()
     c = db.session.get(Consultation, c.id)
     assert (c.title, c.mode, c.allows_individuals, c.target_groups) == (title, Mode.INVITED, False, [OrgKind.LABOUR])
+    assert (c.notice_type, c.period_days) == (NoticeType.LEGISLATIVE, 45)
+    assert versions_of(c)[0].title == title
 
 
 def test_individuals_are_refused_in_invited_mode(official, now, refused):
@@ -256,8 +258,6 @@ def test_individuals_are_refused_in_invited_mode(official, now, refused):
     with refused(Invalid, "allows_individuals"):
         consult.update_consultation(official, c, consultation_input(
             mode=Mode.INVITED, allows_individuals=True, opens_at=c.opens_at, closes_at=c.closes_at), now=now)
-    assert (c.notice_type, c.period_days) == (NoticeType.LEGISLATIVE, 45)
-    assert versions_of(c)[0].title == title
 
 
 def test_a_published_consultation_cannot_be_updated(official, consultation, now, refused):
