@@ -2,7 +2,8 @@
 
 The pages come from the same crawl as the accessibility test (tests/browser/crawl.py), fetched with the
 test client in both languages, as a visitor, a platform administrator, an organisation's administrator
-and a ministry's official, plus the error page and a form shown again with its errors. vnu.jar checks them all in one run.
+and a ministry's official, plus the error page, forms shown again with their errors and a refused comment.
+vnu.jar checks them all in one run.
 """
 from __future__ import annotations
 
@@ -59,6 +60,16 @@ def _crawl_all(app: Flask, site: Site, save) -> tuple[list, list[str]]:  # type:
                           lambda path, fetched, crawl=crawl: save(f"{crawl} {path}", fetched.html))
         checked += crawler.run(seeds(site, crawl))
         problems += [f"[{crawl}] {p}" for p in crawler.problems]
+        if crawl == "org_admin":  # the comment form shown again with its errors, and a late comment refused
+            ids = site.consultations
+            for lang in ("ko", "en"):
+                for consultation, status, what in ((ids.open, 422, "empty comment, shown again with its errors"),
+                                                   (ids.closed, 403, "comment on a closed consultation, refused")):
+                    with app.app_context():
+                        r = client.post(f"/{lang}/consultations/{consultation}/comments", data={"body": ""})
+                    assert r.status_code == status, r.get_data(as_text=True)[:300]
+                    save(f"org_admin POST /{lang}/consultations/{consultation}/comments ({what})",
+                         r.get_data(as_text=True))
     client = _client(app)
     for lang in ("ko", "en"):
         with app.app_context():
