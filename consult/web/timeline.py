@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..accounts.models import Person
+from ..consultations.models import Consultation
 from ..extensions import db
 from ..orgs import queries as org_queries
 from ..orgs.models import Membership, Organization, OrgKind
@@ -21,7 +22,8 @@ TIMELINE_LENGTH = 20
 
 
 def present(events: list) -> list[dict]:  # type: ignore[type-arg]
-    """Events with what a reader needs (organisation, person if public, payload), in three queries."""
+    """Events with what a reader needs (organisation, person if public, payload, the published consultation
+    they belong to): a fixed number of queries whatever the number of events."""
     orgs = org_queries.by_ids(e.actor_org_id for e in events)
     people_ids = record_queries.people_by_commitment({e.actor_person for e in events if e.actor_person})
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(set(people_ids.values()))))} \
@@ -44,9 +46,15 @@ def present(events: list) -> list[dict]:  # type: ignore[type-arg]
         })
     subject_orgs = org_queries.by_ids(s["event"].subject_id for s in shown
                                       if s["event"].subject_type == "organization")
+    scoped = {s["event"].scope_id for s in shown if s["event"].scope_type == "consultation"}
+    # a draft's title is private until it is published: only published consultations are named
+    consultations = {c.id: c for c in db.session.scalars(select(Consultation).where(
+        Consultation.id.in_(scoped), Consultation.published_at.is_not(None)))} if scoped else {}
     for s in shown:
         if s["event"].subject_type == "organization":
             s["subject_org"] = subject_orgs.get(s["event"].subject_id)
+        s["consultation"] = consultations.get(s["event"].scope_id) \
+            if s["event"].scope_type == "consultation" else None
     return shown
 
 
