@@ -98,6 +98,7 @@ def edit(consultation_id: int):
             flash(_("The draft was saved."), "success")
             return _to_manage(c)
     status = 422 if request.method == "POST" else 200
+    c = queries.consultation_or_404(c.id)  # after a refused action the rollback expired what was loaded
     return render_template("consultations/form.html", form=form, c=c, org=c.owner, offices=[c.owner]), status
 
 
@@ -179,6 +180,7 @@ def version_publish(consultation_id: int, number: int):
 
 def _manage_with(c: Consultation, actor: policy.Actor, status: int, **forms: Any) -> Any:
     """The management page, with a form's messages when one failed (422)."""
+    c = queries.consultation_or_404(c.id)  # after a refused action the rollback expired what was loaded
     now = utcnow()
     editable = actions.editable_version(c)
     deadline = forms.pop("deadline_form", None)
@@ -333,6 +335,7 @@ def disposition(consultation_id: int, comment_id: int):
             actions.record_disposition(actor, item, form.data_input(), now=now)
         except Invalid as e:
             attach(form, e)
+            item = queries.comment_or_404(c, comment_id)  # the rollback expired its eager-loaded relations
         else:
             flash(_("The disposition was recorded and published."), "success")
             return redirect(url_for("consultations.comment", consultation_id=c.id, comment_id=item.id), 303)
@@ -357,6 +360,7 @@ def campaign_disposition(consultation_id: int, campaign_id: int):
             answered = actions.record_campaign_disposition(actor, c, campaign_id, form.data_input(), now=now)
         except Invalid as e:
             attach(form, e)
+            item = queries.comment_or_404(c, item.id)  # the rollback expired its eager-loaded relations
         else:
             flash(_("The disposition was recorded for %(count)d comments of the group.", count=len(answered)),
                   "success")

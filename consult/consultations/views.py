@@ -319,6 +319,7 @@ def comment_hide(consultation_id: int, comment_id: int):
             actions.hide_comment(actor, item, bilingual_value(form.reason), now=utcnow())
         except Invalid as e:
             attach(form, e)
+            item = queries.comment_or_404(c, comment_id)  # the rollback expired its eager-loaded relations
         else:
             flash(_("The comment was hidden. The reason is public."), "success")
             return redirect(url_for("consultations.comment", consultation_id=c.id, comment_id=item.id), 303)
