@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import func, select
 
 from .. import policy, record
@@ -229,7 +230,7 @@ def save_section(actor: policy.Actor, c: Consultation, version: Version, data: S
         if len(existing) >= MAX_SECTIONS:
             raise Invalid("body", _l("A version has at most %(count)d sections.", count=MAX_SECTIONS))
         if key is not None and any(s.key == key for s in existing):
-            raise Invalid("key", _l("This version already has a section with this key."))
+            raise Invalid("key", _l("This section already exists in this version."))
         section = Section(version_id=version.id, key=key or _new_key(c),
                           position=max((s.position for s in existing), default=0) + 1)
         db.session.add(section)
@@ -584,8 +585,9 @@ def conclude(actor: policy.Actor, c: Consultation, *, title: Bilingual, body: Bi
         raise Invalid("body", _l("Write the report."))
     missing = undisposed_count(c)
     if missing and not undisposed_reason:
-        raise Invalid("undisposed_reason", _l(
-            "%(count)d comments have no disposition yet: record them, or state publicly why not.", count=missing))
+        raise Invalid("undisposed_reason", _ln(
+            "%(num)d comment has no disposition yet: record it, or state publicly why not.",
+            "%(num)d comments have no disposition yet: record them, or state publicly why not.", missing))
     body = Bilingual(clean_source(body.ko) if body.ko else None, clean_source(body.en) if body.en else None)
     report = ResultReport(consultation_id=c.id, published_at=now, published_by_id=actor.person.id,  # type: ignore[union-attr]
                           title=title, body=body,

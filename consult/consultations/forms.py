@@ -88,7 +88,7 @@ class SectionForm(BaseForm):
     number = bilingual_field(_l("Article number"), max_length=40,
                              description=_l("For example: 제3조 / Article 3."))
     heading = bilingual_field(_l("Heading (optional)"), max_length=200, required=False)
-    body = bilingual_field(_l("Text"), max_length=20000, multiline=True)
+    body = bilingual_field(_l("Text of the section"), max_length=20000, multiline=True)
 
     def data_input(self) -> SectionInput:
         return SectionInput(bilingual_value(self.number), bilingual_value(self.heading), bilingual_value(self.body))
@@ -132,7 +132,7 @@ def _comment_text(label: Any, required: bool) -> TextAreaField:
 
 class CommentForm(BaseForm):
     author = SelectField(_l("Comment as"), validators=[InputRequired(message=_l("Choose who the comment is from."))])
-    section = SelectField(_l("On"), validators=[Optional()])
+    section = SelectField(_l("Comment on"), validators=[Optional()])
     lang = RadioField(_l("Language of your comment"), choices=[("ko", "한국어"), ("en", "English")], default="ko",
                       validators=[InputRequired(message=_l("Choose the language you wrote in."))])
     body = _comment_text(_l("Your comment"), required=True)
@@ -165,7 +165,7 @@ class DispositionForm(BaseForm):
 
 class ConcludeForm(BaseForm):
     title = bilingual_field(_l("Title of the result report"), max_length=300)
-    body = bilingual_field(_l("Report"), max_length=50000, multiline=True,
+    body = bilingual_field(_l("Text of the report"), max_length=50000, multiline=True,
                            description=_l("Paragraphs, lists, emphasis, links and quotes (Markdown)."))
     undisposed_reason = bilingual_field(_l("Why some comments have no disposition (public)"), max_length=3000,
                                         multiline=True, required=False)

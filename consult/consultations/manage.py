@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import policy
@@ -362,7 +363,8 @@ def campaign_disposition(consultation_id: int, campaign_id: int):
             attach(form, e)
             item = queries.comment_or_404(c, item.id)  # the rollback expired its eager-loaded relations
         else:
-            flash(_("The disposition was recorded for %(count)d comments of the group.", count=len(answered)),
+            flash(ngettext("The disposition was recorded for %(num)d comment of the group.",
+                           "The disposition was recorded for %(num)d comments of the group.", len(answered)),
                   "success")
             return _to_manage(c, "#campaigns")
     status = 422 if request.method == "POST" else 200

@@ -478,7 +478,7 @@ def test_an_individual_cannot_comment_where_only_organisations_may(client, login
     assert 'id="comment-form"' not in page_text(page) and select_options(page, "author") == []
     before = db_state()
     r = client.post(at(consultation, "/comments"), data=comment_data("self"))
-    assert r.status_code == 403 and shows(r, "Comment not accepted")
+    assert r.status_code == 403 and shows(r, "Comment could not be submitted")
     assert db_state() == before and count(Comment) == 0
 
 
