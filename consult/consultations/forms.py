@@ -35,7 +35,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _choices(enum: Any) -> list[tuple[str, Any]]:
-    return [(m.value, LABELS[m]) for m in enum]
+    return [(m.value, LABELS[enum][m]) for m in enum]
 
 
 class ConsultationForm(BaseForm):

@@ -19,7 +19,7 @@ from ..orgs.models import OrgKind, _enum_check
 class _Labelled(StrEnum):
     @property
     def label(self) -> str:
-        return str(LABELS[self])
+        return str(LABELS[type(self)][self])
 
 
 class NoticeType(_Labelled):
@@ -80,35 +80,39 @@ class RequestDecision(_Labelled):
     DENIED = "denied"
 
 
-LABELS = {
-    NoticeType.LEGISLATIVE: _l("Legislative notice"),
-    NoticeType.ADMINISTRATIVE: _l("Administrative notice"),
-    Mode.OPEN: _l("Open to all verified organisations"),
-    Mode.INVITED: _l("Invited organisations only"),
-    Status.DRAFT: _l("Draft"),
-    Status.SCHEDULED: _l("Scheduled"),
-    Status.OPEN: _l("Open for comment"),
-    Status.CLOSED: _l("Closed"),
-    Status.CONCLUDED: _l("Concluded"),
-    CommentStatus.PUBLISHED: _l("Published"),
-    CommentStatus.WITHDRAWN: _l("Withdrawn"),
-    CommentStatus.HIDDEN: _l("Hidden by moderation"),
-    Outcome.ACCEPTED: _l("Accepted"),
-    Outcome.PARTIALLY_ACCEPTED: _l("Partially accepted"),
-    Outcome.NOT_ACCEPTED: _l("Not accepted"),
-    Outcome.NOTED: _l("Noted"),
-    Outcome.OUT_OF_SCOPE: _l("Out of scope"),
-    Purpose.WRITTEN_INPUT: _l("Written input"),
-    Purpose.HEARING: _l("Hearing participant"),
-    Purpose.EXPERT_MEETING: _l("Expert meeting"),
-    InvitationState.SENT: _l("Awaiting answer"),
-    InvitationState.ACCEPTED: _l("Invitation accepted"),
-    InvitationState.DECLINED: _l("Invitation declined"),
-    InvitationState.WITHDRAWN: _l("Invitation withdrawn"),
-    RequestDecision.PENDING: _l("Awaiting decision"),
-    RequestDecision.GRANTED: _l("Granted"),
-    RequestDecision.DENIED: _l("Denied"),
-}
+# StrEnum members equal their values, so Outcome.ACCEPTED == InvitationState.ACCEPTED == "accepted": one
+# flat dict would let the last label win. Labels are therefore kept per enumeration.
+LABELS: dict[type, dict[StrEnum, object]] = {}
+for _member, _label in [
+    (NoticeType.LEGISLATIVE, _l("Legislative notice")),
+    (NoticeType.ADMINISTRATIVE, _l("Administrative notice")),
+    (Mode.OPEN, _l("Open to all verified organisations")),
+    (Mode.INVITED, _l("Invited organisations only")),
+    (Status.DRAFT, _l("Draft")),
+    (Status.SCHEDULED, _l("Scheduled")),
+    (Status.OPEN, _l("Open for comment")),
+    (Status.CLOSED, _l("Closed")),
+    (Status.CONCLUDED, _l("Concluded")),
+    (CommentStatus.PUBLISHED, _l("Published")),
+    (CommentStatus.WITHDRAWN, _l("Withdrawn")),
+    (CommentStatus.HIDDEN, _l("Hidden by moderation")),
+    (Outcome.ACCEPTED, _l("Accepted")),
+    (Outcome.PARTIALLY_ACCEPTED, _l("Partially accepted")),
+    (Outcome.NOT_ACCEPTED, _l("Not accepted")),
+    (Outcome.NOTED, _l("Noted")),
+    (Outcome.OUT_OF_SCOPE, _l("Out of scope")),
+    (Purpose.WRITTEN_INPUT, _l("Written input")),
+    (Purpose.HEARING, _l("Hearing participant")),
+    (Purpose.EXPERT_MEETING, _l("Expert meeting")),
+    (InvitationState.SENT, _l("Awaiting answer")),
+    (InvitationState.ACCEPTED, _l("Invitation accepted")),
+    (InvitationState.DECLINED, _l("Invitation declined")),
+    (InvitationState.WITHDRAWN, _l("Invitation withdrawn")),
+    (RequestDecision.PENDING, _l("Awaiting decision")),
+    (RequestDecision.GRANTED, _l("Granted")),
+    (RequestDecision.DENIED, _l("Denied")),
+]:
+    LABELS.setdefault(type(_member), {})[_member] = _label
 
 
 
