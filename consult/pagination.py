@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, Sequence, TypeVar
 
 from flask import abort
@@ -43,6 +44,21 @@ def read_cursor(cursor: str | None, types: Sequence[type]) -> list[Any] | None:
     if values is None:
         abort(400)
     return values
+
+
+def read_moment_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """A (moment, id) cursor from the query string — lists sorted by a time then an id. A malformed one,
+    or a moment without its time zone, is the client's error (400)."""
+    values = read_cursor(cursor, (str, int))
+    if values is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(values[0])
+    except ValueError:
+        abort(400)
+    if moment.tzinfo is None:
+        abort(400)
+    return moment, values[1]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from ..i18n import Bilingual
 from ..orgs.models import Organization, OrgKind
 from ..record import EventType
 from ..sanitize import clean_source, sanitize
-from . import campaigns, uploads
+from . import campaigns, queries, uploads
 from .models import (Attachment, Comment, CommentBand, CommentRevision, CommentStatus, Consultation,
                      DeadlineChange, Disposition, DispositionSection, Invitation, InvitationState, Mode, NoticeType, Outcome,
                      ParticipationRequest, Purpose, RequestDecision, ResultReport, Section, Status, Version)
@@ -102,16 +102,6 @@ def update_consultation(actor: policy.Actor, c: Consultation, data: Consultation
     return c
 
 
-def _sections_of(version: Version) -> list[Section]:
-    return list(db.session.scalars(select(Section).where(Section.version_id == version.id)
-                                   .order_by(Section.position, Section.id)))
-
-
-def _attachments_of(version: Version) -> list[Attachment]:
-    return list(db.session.scalars(select(Attachment).where(Attachment.version_id == version.id)
-                                   .order_by(Attachment.id)))
-
-
 def content_of(version: Version) -> dict:  # type: ignore[type-arg]
     """What a published version's hash covers: its texts, sections in order, attachments by hash."""
     return {
@@ -119,9 +109,9 @@ def content_of(version: Version) -> dict:  # type: ignore[type-arg]
         "title": version.title.as_dict(), "summary": version.summary.as_dict(),
         "change_note": version.change_note.as_dict(),
         "sections": [{"key": s.key, "number": s.number.as_dict(), "heading": s.heading.as_dict(),
-                      "body": s.body.as_dict()} for s in _sections_of(version)],
+                      "body": s.body.as_dict()} for s in queries.sections(version)],
         "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size}
-                        for a in _attachments_of(version)],
+                        for a in queries.attachments(version)],
     }
 
 
@@ -131,7 +121,7 @@ def content_hash(version: Version) -> str:
 
 
 def _seal(actor: policy.Actor, c: Consultation, version: Version, now: datetime) -> None:
-    if not _sections_of(version):
+    if not queries.sections(version):
         raise Invalid("sections", _l("Add at least one section before publishing."))
     version.content_sha256 = content_hash(version)
     version.published_at = now
@@ -226,7 +216,7 @@ def save_section(actor: policy.Actor, c: Consultation, version: Version, data: S
     if not data.body:
         raise Invalid("body", _l("Write the text of the section."))
     if section is None:
-        existing = _sections_of(version)
+        existing = queries.sections(version)
         if len(existing) >= MAX_SECTIONS:
             raise Invalid("body", _l("A version has at most %(count)d sections.", count=MAX_SECTIONS))
         if key is not None and any(s.key == key for s in existing):
@@ -254,7 +244,7 @@ def move_section(actor: policy.Actor, c: Consultation, version: Version, section
                  now: datetime) -> None:
     """Swap a section with its neighbour above (step -1) or below (+1)."""
     _check_editable(actor, c, version, now)
-    ordered = _sections_of(version)
+    ordered = queries.sections(version)
     ids = [s.id for s in ordered]
     if section.id not in ids or step not in (-1, 1):
         raise Invalid("section", _l("Choose a section of this version."))
@@ -283,7 +273,7 @@ def add_attachment(actor: policy.Actor, c: Consultation, version: Version, filen
         raise Invalid("file", _l("The file is larger than 10 MB."))
     if not uploads.looks_like_pdf(data):
         raise Invalid("file", _l("This file is not a PDF. Attach a PDF document."))
-    if len(_attachments_of(version)) >= MAX_ATTACHMENTS:
+    if len(queries.attachments(version)) >= MAX_ATTACHMENTS:
         raise Invalid("file", _l("A version has at most %(count)d attachments.", count=MAX_ATTACHMENTS))
     name = clean_source(filename).replace("/", "_").replace("\\", "_").strip() or "attachment.pdf"
     if not name.lower().endswith(".pdf"):
@@ -317,7 +307,7 @@ def start_version(actor: policy.Actor, c: Consultation, *, now: datetime) -> Ver
                       change_note=Bilingual(None, None), created_at=now)
     db.session.add(version)
     db.session.flush()
-    for s in _sections_of(latest):
+    for s in queries.sections(latest):
         db.session.add(Section(version_id=version.id, key=s.key, position=s.position, number=s.number,
                                heading=s.heading, body=s.body))
     return version

@@ -2,7 +2,7 @@
 record dispositions (one comment or a whole campaign), and conclude with the result report."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -38,6 +38,20 @@ def _to_manage(c: Consultation, anchor: str = "") -> Any:
 def _refused(c: Consultation, e: Exception) -> Any:
     flash(getattr(e, "message", str(e)), "error")
     return _to_manage(c)
+
+
+def _confirmed(c: Consultation, act: Callable[[], Any], done: str | None, then: Any) -> Any:
+    """A one-button form (publish, start a version, delete …): CSRF-checked, the action run, its refusal
+    flashed on the management page, its success flashed and followed by `then` (a redirect)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        act()
+    except (Invalid, Denied) as e:
+        return _refused(c, e)
+    if done:
+        flash(done, "success")
+    return then
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -107,15 +121,9 @@ def edit(consultation_id: int):
 @login_required
 def publish(consultation_id: int):
     c, actor = _managed(consultation_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        actions.publish_consultation(actor, c, now=utcnow())
-    except (Invalid, Denied) as e:
-        return _refused(c, e)
-    flash(_("The consultation was published. Its first version and its hash are in the public record."),
-          "success")
-    return redirect(url_for("consultations.show", consultation_id=c.id), 303)
+    return _confirmed(c, lambda: actions.publish_consultation(actor, c, now=utcnow()),
+                      _("The consultation was published. Its first version and its hash are in the public record."),
+                      redirect(url_for("consultations.show", consultation_id=c.id), 303))
 
 
 # ---- the version being prepared ---------------------------------------------------------------
@@ -131,15 +139,9 @@ def _editable(c: Consultation, number: int) -> Version:
 @login_required
 def version_new(consultation_id: int):
     c, actor = _managed(consultation_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        actions.start_version(actor, c, now=utcnow())
-    except (Invalid, Denied) as e:
-        return _refused(c, e)
-    flash(_("A new version was started as a copy of the current one. Change its sections, then publish it."),
-          "success")
-    return _to_manage(c, "#editable")
+    return _confirmed(c, lambda: actions.start_version(actor, c, now=utcnow()),
+                      _("A new version was started as a copy of the current one. Change its sections, then "
+                        "publish it."), _to_manage(c, "#editable"))
 
 
 @bp.post("/<int:consultation_id>/versions/<int:number>")
@@ -168,15 +170,9 @@ def version_save(consultation_id: int, number: int):
 def version_publish(consultation_id: int, number: int):
     c, actor = _managed(consultation_id)
     version = _editable(c, number)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        actions.publish_version(actor, c, version, now=utcnow())
-    except (Invalid, Denied) as e:
-        return _refused(c, e)
-    flash(_("Version %(number)d was published; its hash is in the public record.", number=version.number),
-          "success")
-    return redirect(url_for("consultations.changes", consultation_id=c.id, number=version.number), 303)
+    return _confirmed(c, lambda: actions.publish_version(actor, c, version, now=utcnow()),
+                      _("Version %(number)d was published; its hash is in the public record.", number=number),
+                      redirect(url_for("consultations.changes", consultation_id=c.id, number=number), 303))
 
 
 def _manage_with(c: Consultation, actor: policy.Actor, status: int, **forms: Any) -> Any:
@@ -240,17 +236,11 @@ def section_op(consultation_id: int, number: int, section_id: int, op: str):
     c, actor = _managed(consultation_id)
     version = _editable(c, number)
     section = _section_of(version, section_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        if op == "delete":
-            actions.delete_section(actor, c, version, section, now=utcnow())
-            flash(_("The section was removed from this version."), "success")
-        else:
-            actions.move_section(actor, c, version, section, -1 if op == "up" else 1, now=utcnow())
-    except (Invalid, Denied) as e:
-        return _refused(c, e)
-    return _to_manage(c, "#editable")
+    if op == "delete":
+        return _confirmed(c, lambda: actions.delete_section(actor, c, version, section, now=utcnow()),
+                          _("The section was removed from this version."), _to_manage(c, "#editable"))
+    return _confirmed(c, lambda: actions.move_section(actor, c, version, section, -1 if op == "up" else 1,
+                                                      now=utcnow()), None, _to_manage(c, "#editable"))
 
 
 @bp.post("/<int:consultation_id>/versions/<int:number>/attachments")
@@ -279,14 +269,8 @@ def attachment_remove(consultation_id: int, number: int, attachment_id: int):
     c, actor = _managed(consultation_id)
     version = _editable(c, number)
     item = queries.attachment_or_404(version, attachment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        actions.remove_attachment(actor, c, version, item, now=utcnow())
-    except (Invalid, Denied) as e:
-        return _refused(c, e)
-    flash(_("The attachment was removed."), "success")
-    return _to_manage(c, "#editable")
+    return _confirmed(c, lambda: actions.remove_attachment(actor, c, version, item, now=utcnow()),
+                      _("The attachment was removed."), _to_manage(c, "#editable"))
 
 
 # ---- deadline, dispositions, conclusion ---------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
 from ..orgs.models import Organization, OrgKind
-from ..pagination import Page, read_cursor
+from ..pagination import Page, read_moment_cursor
 from .models import (Attachment, Comment, CommentRevision, CommentStatus, Consultation, DeadlineChange,
                      Disposition, NoticeType, Outcome, ResultReport, Section, Status, Version)
 
@@ -69,14 +69,8 @@ def public_page(filters: ListFilters, after: str | None, now: datetime, limit: i
         stmt = stmt.where(Consultation.owner_org_id == filters.org.id)
     if filters.notice_type:
         stmt = stmt.where(Consultation.notice_type == filters.notice_type)
-    if (key := read_cursor(after, (str, int))) is not None:
-        try:
-            moment = datetime.fromisoformat(key[0])
-        except ValueError:
-            abort(400)
-        if moment.tzinfo is None:
-            abort(400)
-        stmt = stmt.where(tuple_(Consultation.opens_at, Consultation.id) < (moment, key[1]))
+    if (key := read_moment_cursor(after)) is not None:
+        stmt = stmt.where(tuple_(Consultation.opens_at, Consultation.id) < key)
     rows = db.session.scalars(stmt.order_by(Consultation.opens_at.desc(), Consultation.id.desc())
                               .limit(limit + 1)).all()
     return Page.of(rows, limit, lambda c: (c.opens_at.isoformat(), c.id))
@@ -205,14 +199,8 @@ def comment_page(c: Consultation, *, section_ids: list[int] | None = None, whole
         stmt = stmt.where(Comment.section_id.is_(None))
     if undisposed:
         stmt = stmt.where(Comment.status == CommentStatus.PUBLISHED, ~Comment.disposition.has())
-    if (key := read_cursor(after, (str, int))) is not None:
-        try:
-            moment = datetime.fromisoformat(key[0])
-        except ValueError:
-            abort(400)
-        if moment.tzinfo is None:
-            abort(400)
-        stmt = stmt.where(tuple_(Comment.submitted_at, Comment.id) > (moment, key[1]))
+    if (key := read_moment_cursor(after)) is not None:
+        stmt = stmt.where(tuple_(Comment.submitted_at, Comment.id) > key)
     rows = db.session.scalars(_comment_options(stmt, sources=False).order_by(Comment.submitted_at, Comment.id)
                               .limit(limit + 1)).all()
     return Page.of(rows, limit, lambda m: (m.submitted_at.isoformat(), m.id))
