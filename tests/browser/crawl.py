@@ -187,8 +187,8 @@ def _publish_new(official: Actor, days_ago: int, title: tuple[str, str], **overr
     return c, sections, start
 
 
-def _consultations(now, *, official: Actor, forum: Actor, academia: Actor, labour: Actor,  # type: ignore[no-untyped-def]
-                   individual: Actor, admin: Actor) -> Consultations:
+def _consultations(now, *, official: Actor, forum: Actor, academia: Actor,  # type: ignore[no-untyped-def]
+                   labour: Actor, individual: Actor, admin: Actor) -> Consultations:
     """A draft, an open consultation with two versions and comments in every state, a closed one and a
     concluded one, all of the ministry; made through the actions, with `now` in the past where needed."""
     # a draft (legislative, with a period shorter than the law's 40 days and its reason), a section and a PDF
@@ -277,9 +277,11 @@ def _consultations(now, *, official: Actor, forum: Actor, academia: Actor, labou
     consult.conclude(official, done, title=_text("공공부문 인공지능 조달 지침 의견수렴 결과보고서",
                                                   "Result report: guideline on public procurement of AI"),
                      body=_text("의견 **6건**을 검토했습니다.\n\n- 감사 권한 조항 신설\n- 문서화 요건 일부 반영",
-                                "We reviewed **six** comments.\n\n- A new audit clause\n- Documentation partly required"),
+                                "We reviewed **six** comments.\n\n- A new audit clause\n"
+                                "- Documentation partly required"),
                      undisposed_reason=_text("마감 직전 제출된 의견 1건은 다음 개정 때 검토합니다.",
-                                             "One comment sent just before the deadline will be considered in the next revision."),
+                                             "One comment sent just before the deadline will be considered "
+                                             "in the next revision."),
                      now=start + timedelta(days=30))
     return Consultations(draft=draft.id, open=c.id, closed=closed.id, concluded=done.id, commented=commented.id,
                          withdrawn=withdrawn.id, hidden=hidden.id)

@@ -94,12 +94,13 @@ def test_official_publishes_cso_comments_official_revises_and_answers_anyone_see
     make_org(kind=OrgKind.GOVERNMENT, admin=official, name_ko="과학기술정보통신부", name_en="Ministry of Science and ICT")
     member = make_person(email="kim.haneul@digitalrights.example.org", name="김하늘")
     make_org(admin=member, name_ko="디지털권리포럼", name_en="Digital Rights Forum")
+    official_email, member_email = official.email, member.email
     release_database()
     axe = Axe()
 
     # the official, in Korean: a new consultation through the form, three sections, publish
     desk = new_context().new_page()
-    log_in(desk, official.email, PASSWORD, "ko")
+    log_in(desk, official_email, PASSWORD, "ko")
     desk.goto("/ko/consultations/")
     axe(desk)
     with desk.expect_navigation():
@@ -137,7 +138,7 @@ def test_official_publishes_cso_comments_official_revises_and_answers_anyone_see
 
     # a member of a verified civil-society organisation, in English, comments on article 2
     cso = new_context().new_page()
-    log_in(cso, member.email, PASSWORD)
+    log_in(cso, member_email, PASSWORD)
     cso.goto(f"/en/consultations/{consultation}")
     axe(cso, "with the comment form")
     form = cso.locator("#comment-form")
@@ -214,7 +215,7 @@ def test_official_publishes_cso_comments_official_revises_and_answers_anyone_see
         visitor.goto(f"/{lang}/consultations/{consultation}/report")
         chart = visitor.locator("svg.outcome-chart")
         assert chart.is_visible() and chart.locator("rect").count() > 0
-        assert visitor.locator("svg.outcome-chart title").first.inner_text()  # named, in the page's language
+        assert visitor.locator("svg.outcome-chart title").first.text_content()  # named, in the page's language
         rows = visitor.locator("table.tbl.data tbody tr")
         assert rows.count() == 1  # one stakeholder group commented: civil society
         cells = rows.first.locator("td").all_inner_texts()
@@ -232,14 +233,14 @@ def test_comment_sent_after_the_deadline_is_refused_and_nothing_is_saved(app, li
                                                                           monkeypatch):
     consultation = make_consultation(make_official())
     cid = consultation.id
-    member = commenter().person
+    member_email = commenter().person.email
     before = record_size()
     with force_locale("ko"):
         refused = gettext(REFUSED)
     release_database()
     axe = Axe()
 
-    log_in(page, member.email, PASSWORD, "ko")
+    log_in(page, member_email, PASSWORD, "ko")
     page.goto(f"/ko/consultations/{cid}")
     page.locator("#body").fill("마감 직전에 쓴 의견입니다.")
     axe(page, "the comment form, before the deadline")
@@ -299,5 +300,4 @@ def test_list_filters_narrow_in_place_and_without_javascript(app, live_server, n
     _submit(without_js, "form.filters")
     assert re.search(r"/ko/consultations/\?status=closed(&|$)", without_js.url), without_js.url
     assert _titles(without_js) == ["마감된 지침(안)"]
-    axe(without_js, "filtered without JavaScript")
-    axe.assert_clean()
+    axe.assert_clean()  # (axe itself needs JavaScript: it checked the same list above, narrowed by htmx)
