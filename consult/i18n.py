@@ -4,17 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, g, has_request_context, request, url_for
-from flask_babel import get_timezone
 from markupsafe import Markup
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
 LANG = "/<any(ko, en):lang>"
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+# Every moment is shown in Seoul time (conventions.md §2), whoever reads it: a constant, not a lookup per date
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def negotiate() -> str:
@@ -85,9 +87,9 @@ def format_moment(moment: datetime | None, kind: str = "date", lang: str | None 
     lang = lang or current_lang()
     pattern = DATE_PATTERNS[(lang, kind)]
     if kind == "date" or kind == "official":
-        local = moment.astimezone(get_timezone())
+        local = moment.astimezone(SEOUL)
         return babel_format_date(local.date(), pattern, locale=lang)
-    return babel_format_datetime(moment, pattern, tzinfo=get_timezone(), locale=lang)
+    return babel_format_datetime(moment, pattern, tzinfo=SEOUL, locale=lang)
 
 
 def switch_language_url(lang: str) -> str:

@@ -228,7 +228,7 @@ def upgrade():
         batch_op.create_index('ix_comment_author', ['author_id'], unique=False)
         batch_op.create_index('ix_comment_author_org', ['author_org_id'], unique=False)
         batch_op.create_index('ix_comment_campaign', ['campaign_id'], unique=False)
-        batch_op.create_index('ix_comment_page', ['consultation_id', 'submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_comment_page', ['consultation_id', 'submitted_at', 'id', 'section_id'], unique=False)
         batch_op.create_index('ix_comment_section_page', ['section_id', 'submitted_at', 'id'], unique=False)
         batch_op.create_index('ix_comment_section_count', ['consultation_id', 'section_id'], unique=False)
         batch_op.create_index('ix_comment_authors', ['consultation_id', 'author_org_id', 'status'], unique=False)
