@@ -11,6 +11,7 @@ from flask import abort
 from sqlalchemy import String, and_, case, func, select, tuple_
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from ..accounts.models import Person
 from ..extensions import db
 from ..orgs.models import Organization, OrgKind
 from ..pagination import Page, read_moment_cursor
@@ -180,9 +181,15 @@ def report(c: Consultation) -> ResultReport | None:
 def _comment_options(stmt: Any, *, sources: bool = True) -> Any:
     if not sources:  # pages show the sanitised HTML; the Markdown sources are for exports and editing
         stmt = stmt.options(defer(Comment.body_source), defer(Comment.translation_source))
-    return stmt.options(joinedload(Comment.author_org), joinedload(Comment.author),
+    # people and organisations: only what a comment card shows (their other columns are many and unused)
+    person = (Person.id, Person.display_name, Person.display_name_latin, Person.consent_publish_name,
+              Person.erased_at, Person.is_platform_admin)
+    return stmt.options(joinedload(Comment.author_org).load_only(
+                            Organization.id, Organization.slug, Organization.kind, Organization.name_ko,
+                            Organization.name_en, Organization.status),
+                        joinedload(Comment.author).load_only(*person),
                         joinedload(Comment.section), joinedload(Comment.version),
-                        joinedload(Comment.disposition).joinedload(Disposition.decided_by),
+                        joinedload(Comment.disposition).joinedload(Disposition.decided_by).load_only(*person),
                         joinedload(Comment.disposition).selectinload(Disposition.changed_sections)
                         .joinedload(Section.version))
 
