@@ -19,7 +19,7 @@ from .models import (Attachment, Comment, CommentRevision, CommentStatus, Consul
                      Disposition, NoticeType, Outcome, ResultReport, Section, Status, Version)
 
 PAGE_SIZE = 20
-COMMENT_PAGE_SIZE = 25
+COMMENT_PAGE_SIZE = 20
 
 
 def consultation_or_404(consultation_id: int) -> Consultation:

@@ -65,7 +65,7 @@ def _enum_arg(name: str, enum: Any) -> Any:
 @bp.app_template_global()
 def comment_links(c: Consultation) -> tuple[str, str]:
     """The URL prefixes of this consultation's comment pages and of organisation pages, built once for a
-    page of comment cards (url_for costs ~25 µs, and a page shows 25 cards with two links each)."""
+    page of comment cards (url_for costs ~25 µs, and a page shows 20 cards with two links each)."""
     comment = url_for("consultations.comment", consultation_id=c.id, comment_id=1)
     org = url_for("orgs.show", slug="x")
     return comment[:-1], org[:-1]
