@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.consultations import actions as consult
+from consult.consultations import queries
 from consult.consultations.forms import seoul_day
 from consult.consultations.models import (Attachment, Comment, CommentRevision, CommentStatus, Consultation,
                                           DeadlineChange, Disposition, NoticeType, ResultReport, Section, Version)
@@ -285,12 +286,12 @@ def test_the_comment_list_pages_by_keyset(client, consultation, cso):
     bulk_comments(consultation, 30, [cso])
     first = page_text(client.get(at(consultation)))
     ids = [int(i) for i in re.findall(r'<article class="comment[^"]*" id="comment-(\d+)"', first)]
-    assert len(ids) == 25
+    assert len(ids) == queries.COMMENT_PAGE_SIZE
     link = re.search(r'<p class="more">\s*<a[^>]*href="([^"]+)"', first)
     assert link
     second = page_text(client.get(html.unescape(link.group(1))))
     rest = [int(i) for i in re.findall(r'<article class="comment[^"]*" id="comment-(\d+)"', second)]
-    assert len(rest) == 5 and not set(rest) & set(ids)
+    assert len(rest) == 30 - queries.COMMENT_PAGE_SIZE and not set(rest) & set(ids)
 
 
 def test_the_report_page_before_and_after_conclusion(client, official, closed, cso):
