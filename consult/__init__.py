@@ -30,6 +30,15 @@ class _Int64Converter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class _IdConverter(IntegerConverter):
+    """`<id:…>` for the 32-bit INTEGER keys of most tables: a larger number is a 404, not an
+    out-of-range error from PostgreSQL (SQLite would not mind, which is how it slipped through)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """The application, configured from defaults < instance/config.py < environment < overrides."""
     instance = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("GONGNON_INSTANCE") or ROOT / "instance"
@@ -42,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     app.url_map.converters["int"] = _Int64Converter
+    app.url_map.converters["id"] = _IdConverter
     _extensions(app)
     from . import i18n
     i18n.init_app(app)

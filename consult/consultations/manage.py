@@ -78,7 +78,7 @@ def create():
     return render_template("consultations/form.html", form=form, c=None, org=org, offices=offices), status
 
 
-@bp.get("/<int:consultation_id>/manage")
+@bp.get("/<id:consultation_id>/manage")
 @login_required
 def manage(consultation_id: int):
     c, actor = _managed(consultation_id)
@@ -93,7 +93,7 @@ def _version_form(version: Version | None) -> VersionForm | None:
     return form
 
 
-@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(consultation_id: int):
     c, actor = _managed(consultation_id)
@@ -117,7 +117,7 @@ def edit(consultation_id: int):
     return render_template("consultations/form.html", form=form, c=c, org=c.owner, offices=[c.owner]), status
 
 
-@bp.post("/<int:consultation_id>/publish")
+@bp.post("/<id:consultation_id>/publish")
 @login_required
 def publish(consultation_id: int):
     c, actor = _managed(consultation_id)
@@ -135,7 +135,7 @@ def _editable(c: Consultation, number: int) -> Version:
     return version
 
 
-@bp.post("/<int:consultation_id>/versions/new")
+@bp.post("/<id:consultation_id>/versions/new")
 @login_required
 def version_new(consultation_id: int):
     c, actor = _managed(consultation_id)
@@ -144,7 +144,7 @@ def version_new(consultation_id: int):
                         "publish it."), _to_manage(c, "#editable"))
 
 
-@bp.post("/<int:consultation_id>/versions/<int:number>")
+@bp.post("/<id:consultation_id>/versions/<id:number>")
 @login_required
 def version_save(consultation_id: int, number: int):
     c, actor = _managed(consultation_id)
@@ -165,7 +165,7 @@ def version_save(consultation_id: int, number: int):
     return _manage_with(c, actor, 422, version_form=form)
 
 
-@bp.post("/<int:consultation_id>/versions/<int:number>/publish")
+@bp.post("/<id:consultation_id>/versions/<id:number>/publish")
 @login_required
 def version_publish(consultation_id: int, number: int):
     c, actor = _managed(consultation_id)
@@ -205,8 +205,8 @@ def _section_of(version: Version, section_id: int) -> Section:
     return section
 
 
-@bp.route("/<int:consultation_id>/versions/<int:number>/sections/new", methods=["GET", "POST"])
-@bp.route("/<int:consultation_id>/versions/<int:number>/sections/<int:section_id>", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/versions/<id:number>/sections/new", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/versions/<id:number>/sections/<id:section_id>", methods=["GET", "POST"])
 @login_required
 def section_form(consultation_id: int, number: int, section_id: int | None = None):
     c, actor = _managed(consultation_id)
@@ -230,7 +230,7 @@ def section_form(consultation_id: int, number: int, section_id: int | None = Non
                            form=form), status
 
 
-@bp.post("/<int:consultation_id>/versions/<int:number>/sections/<int:section_id>/<any(up, down, delete):op>")
+@bp.post("/<id:consultation_id>/versions/<id:number>/sections/<id:section_id>/<any(up, down, delete):op>")
 @login_required
 def section_op(consultation_id: int, number: int, section_id: int, op: str):
     c, actor = _managed(consultation_id)
@@ -243,7 +243,7 @@ def section_op(consultation_id: int, number: int, section_id: int, op: str):
                                                       now=utcnow()), None, _to_manage(c, "#editable"))
 
 
-@bp.post("/<int:consultation_id>/versions/<int:number>/attachments")
+@bp.post("/<id:consultation_id>/versions/<id:number>/attachments")
 @login_required
 def attachment_add(consultation_id: int, number: int):
     c, actor = _managed(consultation_id)
@@ -263,7 +263,7 @@ def attachment_add(consultation_id: int, number: int):
     return _manage_with(c, actor, 422, attachment_form=form)
 
 
-@bp.post("/<int:consultation_id>/versions/<int:number>/attachments/<int:attachment_id>/delete")
+@bp.post("/<id:consultation_id>/versions/<id:number>/attachments/<id:attachment_id>/delete")
 @login_required
 def attachment_remove(consultation_id: int, number: int, attachment_id: int):
     c, actor = _managed(consultation_id)
@@ -275,7 +275,7 @@ def attachment_remove(consultation_id: int, number: int, attachment_id: int):
 
 # ---- deadline, dispositions, conclusion ---------------------------------------------------------
 
-@bp.post("/<int:consultation_id>/deadline")
+@bp.post("/<id:consultation_id>/deadline")
 @login_required
 def deadline(consultation_id: int):
     c, actor = _managed(consultation_id)
@@ -301,7 +301,7 @@ def _disposition_form(c: Consultation, after_version: int, formdata: Any = None)
     return form
 
 
-@bp.route("/<int:consultation_id>/comments/<int:comment_id>/disposition", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/comments/<id:comment_id>/disposition", methods=["GET", "POST"])
 @login_required
 def disposition(consultation_id: int, comment_id: int):
     c, actor = _managed(consultation_id)
@@ -328,7 +328,7 @@ def disposition(consultation_id: int, comment_id: int):
     return render_template("consultations/disposition.html", c=c, item=item, form=form, campaign=None), status
 
 
-@bp.route("/<int:consultation_id>/campaigns/<int:campaign_id>/disposition", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/campaigns/<id:campaign_id>/disposition", methods=["GET", "POST"])
 @login_required
 def campaign_disposition(consultation_id: int, campaign_id: int):
     c, actor = _managed(consultation_id)
@@ -355,7 +355,7 @@ def campaign_disposition(consultation_id: int, campaign_id: int):
     return render_template("consultations/disposition.html", c=c, item=item, form=form, campaign=group), status
 
 
-@bp.route("/<int:consultation_id>/conclude", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/conclude", methods=["GET", "POST"])
 @login_required
 def conclude(consultation_id: int):
     c, actor = _managed(consultation_id)

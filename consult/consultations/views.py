@@ -145,8 +145,8 @@ def _comments_context(c: Consultation, on: str | None) -> dict[str, Any]:
             "campaign_sizes": queries.campaign_sizes(page.items)}
 
 
-@bp.get("/<int:consultation_id>")
-@bp.get("/<int:consultation_id>/versions/<int:number>")
+@bp.get("/<id:consultation_id>")
+@bp.get("/<id:consultation_id>/versions/<id:number>")
 def show(consultation_id: int, number: int | None = None):
     c = load(consultation_id)
     now = utcnow()
@@ -172,7 +172,7 @@ def show(consultation_id: int, number: int | None = None):
     return render_template("consultations/show.html", **context)
 
 
-@bp.get("/<int:consultation_id>/versions/<int:number>/changes")
+@bp.get("/<id:consultation_id>/versions/<id:number>/changes")
 def changes(consultation_id: int, number: int):
     c = load(consultation_id)
     published = queries.versions(c)
@@ -185,7 +185,7 @@ def changes(consultation_id: int, number: int):
                            versions=published, status=c.status_at(utcnow()))
 
 
-@bp.get("/<int:consultation_id>/versions/<int:number>/attachments/<int:attachment_id>")
+@bp.get("/<id:consultation_id>/versions/<id:number>/attachments/<id:attachment_id>")
 def attachment(consultation_id: int, number: int, attachment_id: int):
     c = load(consultation_id)
     version = version_or_404(c, number, published=not policy.can_manage_consultation(official_actor(c), c))
@@ -201,7 +201,7 @@ def attachment(consultation_id: int, number: int, attachment_id: int):
 
 # ---- comments -----------------------------------------------------------------------------------
 
-@bp.get("/<int:consultation_id>/comments/<int:comment_id>")
+@bp.get("/<id:consultation_id>/comments/<id:comment_id>")
 def comment(consultation_id: int, comment_id: int):
     c = load(consultation_id)
     item = queries.comment_or_404(c, comment_id)
@@ -229,7 +229,7 @@ def _comment_actor(form: CommentForm) -> policy.Actor:
     abort(400)
 
 
-@bp.post("/<int:consultation_id>/comments")
+@bp.post("/<id:consultation_id>/comments")
 @login_required
 def comment_create(consultation_id: int):
     c = load(consultation_id)
@@ -256,7 +256,7 @@ def comment_create(consultation_id: int):
     return render_template("consultations/comment_new.html", c=c, form=form), 422
 
 
-@bp.post("/<int:consultation_id>/comments/preview")
+@bp.post("/<id:consultation_id>/comments/preview")
 def preview(consultation_id: int):
     """The comment as it will appear (htmx live preview; the same sanitiser as the real thing)."""
     load(consultation_id)
@@ -273,7 +273,7 @@ def _own_comment(consultation_id: int, comment_id: int) -> tuple[Consultation, A
     return c, item, actor
 
 
-@bp.route("/<int:consultation_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/comments/<id:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def comment_edit(consultation_id: int, comment_id: int):
     c, item, actor = _own_comment(consultation_id, comment_id)
@@ -295,7 +295,7 @@ def comment_edit(consultation_id: int, comment_id: int):
                            withdraw=ReasonForm(formdata=None)), status
 
 
-@bp.post("/<int:consultation_id>/comments/<int:comment_id>/withdraw")
+@bp.post("/<id:consultation_id>/comments/<id:comment_id>/withdraw")
 @login_required
 def comment_withdraw(consultation_id: int, comment_id: int):
     c, item, actor = _own_comment(consultation_id, comment_id)
@@ -314,7 +314,7 @@ def comment_withdraw(consultation_id: int, comment_id: int):
     return render_template("consultations/comment_edit.html", c=c, item=item, form=edit, withdraw=form), 422
 
 
-@bp.route("/<int:consultation_id>/comments/<int:comment_id>/hide", methods=["GET", "POST"])
+@bp.route("/<id:consultation_id>/comments/<id:comment_id>/hide", methods=["GET", "POST"])
 @login_required
 def comment_hide(consultation_id: int, comment_id: int):
     c = load(consultation_id)
@@ -338,7 +338,7 @@ def comment_hide(consultation_id: int, comment_id: int):
 
 # ---- the result report and downloads --------------------------------------------------------------
 
-@bp.get("/<int:consultation_id>/report")
+@bp.get("/<id:consultation_id>/report")
 def report(consultation_id: int):
     c = load(consultation_id)
     now = utcnow()
@@ -375,7 +375,7 @@ def _export_records(c: Consultation) -> Iterator[dict[str, Any]]:
         }
 
 
-@bp.get("/<int:consultation_id>/comments.csv")
+@bp.get("/<id:consultation_id>/comments.csv")
 def comments_csv(consultation_id: int):
     c = load(consultation_id)
     buffer = io.StringIO()
@@ -389,7 +389,7 @@ def comments_csv(consultation_id: int):
         "Content-Disposition": f"attachment; filename=consultation-{c.id}-comments-{g.lang}.csv"})
 
 
-@bp.get("/<int:consultation_id>/comments.json")
+@bp.get("/<id:consultation_id>/comments.json")
 def comments_json(consultation_id: int):
     c = load(consultation_id)
     document = {"consultation": c.id, "title": c.title.as_dict(),
