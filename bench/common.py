@@ -56,3 +56,14 @@ def throughput(base: str, path: str, n: int, clients: int = 4) -> float:
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(one, range(n)))
     return n / (time.perf_counter() - start)
+
+
+def report(database: str, port: int, pages: list[str], requests: int, *, rps: bool = False) -> None:
+    """Serve the database with gunicorn and print p50/p95/max (and req/s) for each page."""
+    with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, port) as base:
+        print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}" + (f" {'req/s':>8}" if rps else ""))
+        for path in pages:
+            measure(base, path, 20)  # warm-up
+            p50, p95, worst = measure(base, path, requests)
+            extra = f" {throughput(base, path, requests):8.1f}" if rps else ""
+            print(f"{path:45} {p50:8.1f} {p95:8.1f} {worst:8.1f}{extra}")

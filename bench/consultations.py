@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import gunicorn, measure, throughput  # noqa: E402
+from common import report  # noqa: E402
 
 
 def build(database: str, comments: int) -> int:
@@ -87,13 +87,7 @@ def main() -> int:
           f"in {time.perf_counter() - t0:.1f}s")
     pages = ["/ko/consultations/", "/en/consultations/?status=open", f"/ko/consultations/{cid}",
              f"/en/consultations/{cid}?on=s4", f"/ko/consultations/{cid}/report"]
-    with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, args.port) as base:
-        print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>8}")
-        for path in pages:
-            measure(base, path, 20)  # warm-up
-            p50, p95, worst = measure(base, path, args.requests)
-            rps = throughput(base, path, args.requests)
-            print(f"{path:42} {p50:8.1f} {p95:8.1f} {worst:8.1f} {rps:8.1f}")
+    report(database, args.port, pages, args.requests, rps=True)
     return 0
 
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import gunicorn, measure  # noqa: E402
+from common import report  # noqa: E402
 
 PAGES = ["/ko/", "/ko/log", "/en/log?type=organization.verified", "/ko/organizations/",
          "/en/organizations/?kind=civil_society", "/ko/organizations/open-circuit"]
@@ -78,12 +78,7 @@ def main() -> int:
     build(database, args.events, args.orgs)
     print(f"built {database.split('@')[-1]}: +{args.events} events, +{args.orgs} organisations "
           f"in {time.perf_counter() - t0:.1f}s")
-    with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, args.port) as base:
-        print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-        for path in PAGES:
-            measure(base, path, 20)  # warm-up
-            p50, p95, worst = measure(base, path, args.requests)
-            print(f"{path:45} {p50:8.1f} {p95:8.1f} {worst:8.1f}")
+    report(database, args.port, PAGES, args.requests)
     return 0
 
 

@@ -234,9 +234,10 @@ def _comment_actor(form: CommentForm) -> policy.Actor:
 def comment_create(consultation_id: int):
     c = load(consultation_id)
     now = utcnow()
-    latest = queries.versions(c)[-1] if queries.versions(c) else None
-    if latest is None:
+    published = queries.versions(c)
+    if not published:
         abort(404)
+    latest = published[-1]
     sections = queries.sections(latest)
     form = comment_form(c, latest, sections, now, formdata=request.form)
     if form is None:
