@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .accounts.models import Person
     from .consultations.models import Comment, Consultation
     from .orgs.models import Membership, Organization, Role
+    from .statements.models import Signature, Statement
 
 
 @dataclass(frozen=True)
@@ -196,3 +197,64 @@ def can_conclude(actor: Actor, c: Consultation, *, now: datetime) -> bool:
     """After the deadline the owner's officials publish the result report, which concludes it."""
     from .consultations.models import Status
     return can_manage_consultation(actor, c) and c.status_at(now) is Status.CLOSED
+
+
+# ---- joint statements -----------------------------------------------------------------------------
+# `drafters` is the set of organisation ids that draft a statement (its owner and co-drafters) — the
+# caller looks it up (statements.queries.drafter_ids).
+
+def can_draft_statement(actor: Actor) -> bool:
+    """Editors and admins of a verified non-government organisation draft joint statements."""
+    return (actor.org is not None and can_act_for(actor, actor.org) and not actor.org.is_government)
+
+
+def is_drafter(actor: Actor, drafters: set[int] | frozenset[int]) -> bool:
+    """A member (editor or admin) of the drafting organisation or a co-drafter, acting for it."""
+    return actor.org is not None and actor.org.id in drafters and can_act_for(actor, actor.org)
+
+
+def can_view_statement(actor: Actor, s: Statement, drafters: set[int] | frozenset[int]) -> bool:
+    """An opened statement is public; a draft only to its drafting organisations."""
+    return s.opened_at is not None or is_drafter(actor, drafters)
+
+
+def can_edit_statement(actor: Actor, s: Statement, drafters: set[int] | frozenset[int], *,
+                       now: datetime) -> bool:
+    """Drafters edit the draft in place, and after opening write new versions until signing closes."""
+    from .statements.models import Status
+    return is_drafter(actor, drafters) and s.status_at(now) is not Status.CLOSED
+
+
+def can_release_statement(actor: Actor, s: Statement, drafters: set[int] | frozenset[int], *,
+                          now: datetime) -> bool:
+    """Opening for signature, publishing, closing early and submitting to a consultation speak for the
+    coalition: admins of a drafting organisation."""
+    from .orgs.models import Role
+    return is_drafter(actor, drafters) and actor.role == Role.ADMIN
+
+
+def can_sign(actor: Actor, s: Statement, *, now: datetime) -> bool:
+    """While open: an admin for a verified organisation, or a person with a verified email where the
+    statement allows individuals."""
+    from .statements.models import Status
+    if s.status_at(now) is not Status.OPEN or not _active(actor):
+        return False
+    if actor.org is None:
+        return s.allows_individuals and actor.person is not None and actor.person.is_verified
+    return is_org_admin(actor, actor.org) and actor.org.is_verified
+
+
+def can_change_signature(actor: Actor, sig: Signature, s: Statement, *, now: datetime) -> bool:
+    """The signatory (an admin of the signing organisation, or the individual) withdraws or re-confirms
+    while signing is open."""
+    from .statements.models import Status
+    if s.status_at(now) is not Status.OPEN or not _active(actor):
+        return False
+    if sig.organization_id is not None:
+        return actor.org is not None and actor.org.id == sig.organization_id and is_org_admin(actor, actor.org)
+    return actor.org is None and actor.person is not None and actor.person.id == sig.person_id
+
+
+def can_see_signing_members(actor: Actor, drafters: set[int] | frozenset[int]) -> bool:
+    """Which member signed for an organisation is shown to the drafters only."""
+    return is_drafter(actor, drafters)

@@ -209,4 +209,6 @@ def erase_account(actor: policy.Actor, person: Person, *, now: datetime) -> None
     person.consent_publish_name_at = None
     person.is_platform_admin = False
     person.erased_at = now
+    from ..statements.actions import forget_person
+    forget_person(person.id)
     person.session_nonce = new_session_nonce()

@@ -30,6 +30,13 @@ def consultation_or_404(consultation_id: int) -> Consultation:
     return c
 
 
+def consultation_or_none(consultation_id: int) -> Consultation | None:
+    if not 0 < consultation_id < 2**31:  # the column is INTEGER on PostgreSQL
+        return None
+    return db.session.scalar(select(Consultation).where(Consultation.id == consultation_id)
+                             .options(joinedload(Consultation.owner)))
+
+
 def status_clause(status: Status, now: datetime) -> Any:
     """SQL for "the consultation is in `status` at `now`" — the same rule as Consultation.status_at."""
     published = Consultation.published_at.is_not(None)

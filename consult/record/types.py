@@ -35,6 +35,14 @@ class EventType(StrEnum):
     INVITATION_ANSWERED = "invitation.answered"
     PARTICIPATION_REQUESTED = "participation.requested"
     PARTICIPATION_DECIDED = "participation.decided"
+    STATEMENT_OPENED = "statement.opened"
+    STATEMENT_VERSIONED = "statement.versioned"
+    STATEMENT_PUBLISHED = "statement.published"
+    STATEMENT_CLOSED = "statement.closed"
+    STATEMENT_SUBMITTED = "statement.submitted"
+    STATEMENT_SIGNED = "statement.signed"
+    STATEMENT_RECONFIRMED = "statement.reconfirmed"
+    STATEMENT_SIGNATURE_WITHDRAWN = "statement.signature_withdrawn"
 
     @property
     def label(self) -> str:
@@ -70,4 +78,12 @@ EVENT_LABELS = {
     EventType.INVITATION_ANSWERED: _l("Invitation answered"),
     EventType.PARTICIPATION_REQUESTED: _l("Participation requested"),
     EventType.PARTICIPATION_DECIDED: _l("Participation request decided"),
+    EventType.STATEMENT_OPENED: _l("Statement opened for signature"),
+    EventType.STATEMENT_VERSIONED: _l("Statement text changed (new version)"),
+    EventType.STATEMENT_PUBLISHED: _l("Statement published"),
+    EventType.STATEMENT_CLOSED: _l("Statement signing closed"),
+    EventType.STATEMENT_SUBMITTED: _l("Statement submitted to a consultation"),
+    EventType.STATEMENT_SIGNED: _l("Statement signed"),
+    EventType.STATEMENT_RECONFIRMED: _l("Signature re-confirmed"),
+    EventType.STATEMENT_SIGNATURE_WITHDRAWN: _l("Signature withdrawn"),
 }
