@@ -192,3 +192,118 @@ def bulk_comments(c, n: int, authors: list[Actor], *, official: Actor | None = N
         for k in range(0, len(rows), 1000):
             db.session.execute(insert(table), rows[k:k + 1000])
     db.session.commit()
+
+
+# ---- joint statements -----------------------------------------------------------------------------
+
+STATEMENT_TITLE = ("공공기관 인공지능 등록제 도입을 촉구하는 공동성명",
+                   "Joint statement calling for a register of AI used by public bodies")
+STATEMENT_BODY = (
+    "공공기관의 인공지능 도입이 빠르게 늘고 있지만, 어느 기관이 어떤 시스템을 무슨 목적으로 쓰는지 "
+    "한눈에 볼 수 있는 관리 체계는 없습니다.\n\n"
+    "우리는 다음을 요구합니다.\n\n"
+    "- 모든 공공기관이 이용하는 인공지능을 **공개 등록부**에 등록할 것\n"
+    "- 도입 전에 인권영향평가를 거치고 그 결과를 공개할 것",
+    "Public bodies are adopting AI at speed, yet there is no system that shows which body uses which "
+    "system and for what purpose.\n\n"
+    "We call for the following.\n\n"
+    "- Every public body enters the AI it uses in a **public register**\n"
+    "- A human rights impact assessment precedes every introduction, and its results are published")
+
+
+def statement_input(**overrides: object) -> "StatementInput":
+    """What a drafter types: a bilingual title and Markdown text, a deadline in 10 days, individuals
+    allowed. `title`, `body` and `change_note` (Bilingual) replace parts of the text; the other keywords
+    are StatementInput's."""
+    from consult.statements.actions import StatementInput, TextInput
+    text = TextInput(title=overrides.pop("title", Bilingual(*STATEMENT_TITLE)),  # type: ignore[arg-type]
+                     body=overrides.pop("body", Bilingual(*STATEMENT_BODY)),  # type: ignore[arg-type]
+                     change_note=overrides.pop("change_note", Bilingual(None, None)))  # type: ignore[arg-type]
+    values: dict[str, object] = dict(text=text, consultation_id=None, co_drafter_ids=(),
+                                     signing_deadline=utcnow() + timedelta(days=10), allows_individuals=True)
+    values.update(overrides)
+    return StatementInput(**values)  # type: ignore[arg-type]
+
+
+def make_statement(drafter: Actor | None = None, *, opened: bool = True,
+                   co_drafters: tuple[Organization | Actor, ...] = (), deadline_days: int | None = 10,
+                   allows_individuals: bool = True, **overrides: object):  # type: ignore[no-untyped-def]
+    """A statement drafted two days ago by `drafter` (by default the admin of a new verified civil-society
+    organisation), with these co-drafting organisations (or actors' organisations); by default opened for
+    signature a day ago, closing in `deadline_days` days (None: no deadline)."""
+    from consult.statements import actions as statements
+    drafter = drafter or commenter()
+    now = utcnow()
+    deadline = now + timedelta(days=deadline_days) if deadline_days is not None else None
+    ids = tuple(c.org.id if isinstance(c, Actor) else c.id for c in co_drafters)  # type: ignore[union-attr]
+    data = statement_input(co_drafter_ids=ids, signing_deadline=deadline, allows_individuals=allows_individuals,
+                           **overrides)
+    s = statements.create_statement(drafter, data, now=now - timedelta(days=2))
+    if opened:
+        statements.open_statement(drafter, s, now=now - timedelta(days=1))
+    return s
+
+
+def bulk_signatures(statement, n: int, *, orgs: list[Organization] | tuple[Organization, ...] = (),  # type: ignore[no-untyped-def]
+                    unnamed_every: int = 7, withdrawn_every: int = 0) -> None:
+    """n signatures of an opened statement inserted in bulk, for query-count tests and benchmarks.
+
+    The rows are what statements.actions.sign writes — signer key, person who signed, list_group and
+    the sort names in both languages, version = first_version = the current version, signed_at — and the
+    statement's signature_count grows by the signatures that count, as sign's UPDATE does; every
+    `withdrawn_every`-th (0: none) is then as withdraw_signature leaves it (Group.WITHDRAWN, not
+    counted). No events and no mail: what pages read, not how it got there.
+
+    The first len(orgs) signatures are those organisations' (signed by their first admin); the others are
+    individuals, whose Person rows (verified, no password: they cannot log in) are inserted in bulk too,
+    every `unnamed_every`-th without consent to publish their name (Group.UNNAMED, no sort names).
+    Signed one second apart after the last existing signature (or the opening)."""
+    from sqlalchemy import func, insert, select, update
+
+    from consult.extensions import db
+    from consult.statements.models import Group, Signature, Statement
+    assert statement.opened_at is not None, "sign an opened statement"
+    assert len(orgs) == n or statement.allows_individuals, "individuals may not sign this statement"
+    first = db.session.scalar(select(func.max(Signature.signed_at)).where(Signature.statement_id == statement.id))
+    base = (first or statement.opened_at) + timedelta(seconds=1)
+    admins = dict(db.session.execute(select(Membership.organization_id, func.min(Membership.person_id)).where(
+        Membership.organization_id.in_([o.id for o in orgs]), Membership.role == Role.ADMIN)
+        .group_by(Membership.organization_id)).all()) if orgs else {}
+    individuals, batch = n - len(orgs), next(_n)
+    moment = statement.opened_at
+    people = [dict(email=f"signer{batch}-{i:05d}@example.org", display_name=f"{KOREAN_NAMES[i % len(KOREAN_NAMES)]}{i}",
+                   display_name_latin=f"Signer {i:05d}", locale="ko", created_at=moment, email_verified_at=moment,
+                   consent_collection_at=moment, consent_publish_name=(i + 1) % unnamed_every != 0,
+                   consent_publish_name_at=moment if (i + 1) % unnamed_every else None, is_platform_admin=False)
+              for i in range(individuals)]
+    for k in range(0, len(people), 1000):
+        db.session.execute(insert(Person), people[k:k + 1000])
+    ids = dict(db.session.execute(select(Person.email, Person.id).where(Person.email.like(f"signer{batch}-%"))).all())
+    for p in people:
+        p["id"] = ids[p["email"]]
+    rows = []
+    for i, org in enumerate(orgs):
+        name = org.name
+        rows.append(dict(signer=f"org:{org.id}", organization_id=org.id, person_id=admins[org.id], name_public=True,
+                         list_group=int(Group.of_kind(org.kind)), sort_name_ko=name.ko or name.en or "",
+                         sort_name_en=name.en or name.ko or ""))
+    for p in people:
+        named = p["consent_publish_name"]
+        rows.append(dict(signer=f"person:{p['id']}", organization_id=None, person_id=p["id"], name_public=named,
+                         list_group=int(Group.INDIVIDUAL if named else Group.UNNAMED),
+                         sort_name_ko=p["display_name"] if named else "",
+                         sort_name_en=p["display_name_latin"] if named else ""))
+    withdrawn = 0
+    for i, row in enumerate(rows):
+        at = base + timedelta(seconds=i)
+        row.update(statement_id=statement.id, version=statement.current_version,
+                   first_version=statement.current_version, signed_at=at, withdrawn_at=None)
+        if withdrawn_every and (i + 1) % withdrawn_every == 0:
+            row.update(list_group=int(Group.WITHDRAWN), withdrawn_at=at + timedelta(minutes=1))
+            withdrawn += 1
+    for k in range(0, len(rows), 1000):
+        db.session.execute(insert(Signature), rows[k:k + 1000])
+    db.session.execute(update(Statement).where(Statement.id == statement.id)
+                       .values(signature_count=Statement.signature_count + len(rows) - withdrawn))
+    db.session.commit()
+    db.session.refresh(statement)

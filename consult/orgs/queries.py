@@ -114,3 +114,10 @@ def open_invitations(org: Organization, now) -> list[MemberInvitation]:  # type:
 
 def decided_by(org: Organization) -> Person | None:
     return db.session.get(Person, org.decided_by_id) if org.decided_by_id else None
+
+
+def verified_non_government(limit: int = 500) -> list[Organization]:
+    """Verified organisations that are not government bodies, by Korean name (co-drafter choices)."""
+    return list(db.session.scalars(select(Organization).where(
+        Organization.status == VerificationStatus.VERIFIED, Organization.kind != OrgKind.GOVERNMENT)
+        .order_by(Organization.name_ko, Organization.id).limit(limit)))

@@ -256,7 +256,7 @@ def close_statement(actor: policy.Actor, s: Statement, *, now: datetime) -> Stat
 
 # ---- signatures -----------------------------------------------------------------------------------
 
-def _signer(actor: policy.Actor) -> str:
+def signer_key(actor: policy.Actor) -> str:
     return f"org:{actor.org.id}" if actor.org is not None else f"person:{actor.person.id}"  # type: ignore[union-attr]
 
 
@@ -289,7 +289,7 @@ def sign(actor: policy.Actor, s: Statement, *, name_public: bool = True, now: da
             raise Denied(_l("This statement is signed by organisations only."))
         raise Denied(_l("Only an admin of a verified organisation can sign on its behalf."))
     v = queries.current(s)
-    signer = _signer(actor)
+    signer = signer_key(actor)
     group, name_ko, name_en = _names(actor, name_public)
     sig = queries.signature_of(s, signer)
     again = sig is not None

@@ -145,6 +145,13 @@ def signature_of(s: Statement, signer: str) -> Signature | None:
     return db.session.scalar(select(Signature).where(Signature.statement_id == s.id, Signature.signer == signer))
 
 
+def signatures_of(s: Statement, signers: list[str]) -> list[Signature]:
+    """The signatures these signatories (\"org:<id>\", \"person:<id>\") gave on s: one query."""
+    return list(db.session.scalars(select(Signature).where(Signature.statement_id == s.id,
+                                                           Signature.signer.in_(signers))
+                                   .options(joinedload(Signature.organization)).order_by(Signature.id)))
+
+
 def signature_or_404(s: Statement, signature_id: int) -> Signature:
     sig = db.session.scalar(select(Signature).where(Signature.id == signature_id, Signature.statement_id == s.id)
                             .options(joinedload(Signature.organization), joinedload(Signature.person)))

@@ -56,14 +56,21 @@ def log():
         abort(400)
     org_slug = request.args.get("org") or None
     org = org_queries.by_slug_or_404(org_slug) if org_slug else None
-    consultation_id = request.args.get("consultation", type=int)
-    if request.args.get("consultation") and (consultation_id is None or not 0 < consultation_id < 2**63):
+    scopes = {}
+    for name in ("consultation", "statement"):
+        scope_id = request.args.get(name, type=int)
+        if request.args.get(name) and (scope_id is None or not 0 < scope_id < 2**63):
+            abort(400)
+        if scope_id:
+            scopes[name] = scope_id
+    if len(scopes) > 1:
         abort(400)
+    scope_type, scope_id = next(iter(scopes.items()), (None, None))
     page = record_queries.event_page(event_type=event_type, org_id=org.id if org else None,
-                                     scope_type="consultation" if consultation_id else None,
-                                     scope_id=consultation_id, before=request.args.get("before"))
+                                     scope_type=scope_type, scope_id=scope_id, before=request.args.get("before"))
     context = {"page": page, "events": present(page.items), "event_type": event_type, "org": org,
-               "consultation_id": consultation_id, "types": list(EventType)}
+               "consultation_id": scopes.get("consultation"), "statement_id": scopes.get("statement"),
+               "types": list(EventType)}
     if htmx and htmx.target == "log-results":
         return render_template("web/_log_results.html", **context)
     return render_template("web/log.html", **context)
