@@ -77,17 +77,18 @@ class BaseForm(FlaskForm):
 
 
 def bilingual_field(label: Any, *, max_length: int, required: bool = True, multiline: bool = False,
-                    description: Any = None) -> FormField:
+                    description: Any = None, markdown: bool = False) -> FormField:
     """A ko/en pair; `required` means at least one language must be filled.
 
     Rendered by the `bilingual` macro (templates/_macros/forms.html) with lang="ko"/"en" inputs;
     read with `.bilingual` into an i18n.Bilingual.
     """
     widget_field = TextAreaField if multiline else StringField
+    checks = [*plain(max_length, multiline), *([safe_links] if markdown else [])]
 
     class Pair(Form):
-        ko = widget_field(_l("Korean"), validators=plain(max_length, multiline), filters=[strip])
-        en = widget_field(_l("English"), validators=plain(max_length, multiline), filters=[strip])
+        ko = widget_field(_l("Korean"), validators=checks, filters=[strip])
+        en = widget_field(_l("English"), validators=checks, filters=[strip])
 
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)

@@ -21,6 +21,7 @@ from ..orgs import queries as org_queries
 from ..orgs.models import Role
 from ..record import queries as record_queries
 from ..sanitize import sanitize
+from ..statements import queries as statement_queries
 from ..web.helpers import attach, current_actor, current_person
 from ..web.timeline import present
 from . import actions, diff, queries, uploads
@@ -215,7 +216,7 @@ def comment(consultation_id: int, comment_id: int):
                            can_decide=policy.can_decide_disposition(official_actor(c), c, now=now),
                            can_moderate=policy.can_moderate(current_actor()) and item.is_published,
                            campaign_size=queries.campaign_sizes([item]).get(item.campaign_id or 0, 0),
-                           confirm=ReasonForm())
+                           confirm=ReasonForm(), joint=statement_queries.submission_for_comment(item.id))
 
 
 def _comment_actor(form: CommentForm) -> policy.Actor:

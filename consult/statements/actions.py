@@ -21,7 +21,9 @@ from ..sanitize import clean_source, sanitize
 from . import queries
 from .models import CoDrafter, Group, Signature, Statement, StatementVersion, Status, Submission
 
-MAX_BODY = 20_000
+# submitted to a consultation, a statement becomes one comment, "**title**\n\ntext": it must fit in one
+# (consultations.actions.MAX_COMMENT = 10,000 characters, with a title of at most 300)
+MAX_BODY = 9_500
 MAX_CO_DRAFTERS = 20
 
 

@@ -5,11 +5,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FormField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, bilingual_field, bilingual_value, safe_links
+from ..forms import BaseForm, bilingual_field, bilingual_value
 from ..i18n import SEOUL
 from .actions import MAX_BODY, StatementInput, TextInput
 
@@ -21,28 +21,16 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _safe_links_in_pair(_form: Any, field: FormField) -> None:
-    for side in (field.form.ko, field.form.en):
-        try:
-            safe_links(field.form, side)
-        except ValidationError as e:
-            side.errors = [*side.errors, str(e)]
-            raise ValidationError(str(e)) from None
-
-
 class TextForm(BaseForm):
     """Title and text in both languages; a change note once the statement is open."""
 
     title = bilingual_field(_l("Title"), max_length=300)
-    body = bilingual_field(_l("Text of the statement"), max_length=MAX_BODY, multiline=True,
+    body = bilingual_field(_l("Text of the statement"), max_length=MAX_BODY, multiline=True, markdown=True,
                            description=_l("Paragraphs, lists, emphasis, links and quotes (Markdown). "
                                           "A blank line starts a new paragraph."))
     change_note = bilingual_field(_l("What changed (public)"), max_length=3000, multiline=True, required=False,
                                   description=_l("Signatories of earlier versions read this note when they are "
                                                  "asked to re-confirm."))
-
-    def validate_body(self, field: FormField) -> None:
-        _safe_links_in_pair(self, field)
 
     def text_input(self) -> TextInput:
         return TextInput(bilingual_value(self.title), bilingual_value(self.body), bilingual_value(self.change_note))

@@ -217,8 +217,7 @@ def edit(statement_id: int):
     form: TextForm
     if s.opened_at is None:
         form = StatementForm()
-        form.org.choices = [(str(s.owner_org_id), s.owner.name.pick(g.lang).text)]
-        form.org.data = str(s.owner_org_id)
+        del form.org  # the drafting organisation stays the same
         form.consultation.choices = _consultation_choices()
         form.co_drafters.choices = _co_drafter_choices(s.owner_org_id)
     else:
@@ -402,7 +401,9 @@ def _signing_response(s: Statement, v: Viewer, now: datetime, message: str, stat
     if htmx:
         context = _signing_context(s, v, now)
         return render_template("statements/_signing.html", flash_message=message, **context), status
-    flash(message, "success" if status < 400 else "error")
+    if status >= 400:
+        return render_template("statements/refused.html", s=s, message=message), status
+    flash(message, "success")
     return redirect(url_for("statements.show", statement_id=s.id) + "#signing", 303)
 
 
@@ -424,9 +425,7 @@ def sign(statement_id: int):
     try:
         actions.sign(actor, s, name_public=bool(form.name_public.data), now=now)
     except Denied as e:
-        if htmx:
-            return _signing_response(s, v, now, e.message, 403)
-        return render_template("statements/refused.html", s=s, message=e.message), 403
+        return _signing_response(s, v, now, e.message, 403)
     except Invalid as e:
         return _signing_response(s, v, now, e.message, 422)
     who = actor.org.name.pick(g.lang).text if actor.org else _("You")

@@ -27,6 +27,7 @@ from consult.i18n import LANGS, Bilingual
 from consult.orgs import actions as orgs
 from consult.orgs.models import OrgKind, Role
 from consult.policy import Actor
+from consult.statements import actions as statements
 
 from ..factories import PASSWORD, SECTIONS, consultation_input, make_org, make_person, platform_admin
 
@@ -36,6 +37,8 @@ NOT_PAGES = {
     "consultations.attachment": "a draft's PDF attachment (application/pdf, sent as a download)",
     "consultations.comments_csv": "every comment of a consultation as CSV (text/csv, sent as a download)",
     "consultations.comments_json": "every comment of a consultation as JSON (application/json, sent as a download)",
+    "statements.signatories_csv": "a statement's signatory list as CSV (text/csv, sent as a download)",
+    "statements.signatories_json": "a statement's signatory list as JSON (application/json)",
 }
 
 Key = tuple[str, "str | None"]  # (endpoint, lang); endpoint "404" for an address no rule matches
@@ -69,6 +72,21 @@ class Consultations:
 
 
 @dataclass
+class Statements:
+    """The ids of build_site()'s joint statements (drafted by the forum, whose admin is the org_admin
+    crawl, unless said otherwise) and of some signatures."""
+
+    draft: int  # being drafted with the research society: visible to the two drafting organisations only
+    open: int  # co-drafted with the research society, at version 2, naming the open consultation: signed by
+    #            the forum (version 1, re-confirmation pending), the society (re-confirmed), the labour union
+    #            (withdrawn, with a reason), a named and an unnamed individual
+    published: int  # signed by three organisations, published, submitted to the open consultation
+    closed: int  # the research society's, co-drafted by the forum; signing closed early
+    joint_comment: int  # the comment the published statement became on the open consultation
+    forum_signature: int  # the forum's signature on `open`, awaiting re-confirmation of version 2
+
+
+@dataclass
 class Site:
     """The data of build_site(): who logs in, and the pages no link leads to."""
 
@@ -79,6 +97,7 @@ class Site:
     reset_path: str  # a valid password reset link (Korean)
     invitation_path: str  # an open invitation addressed to org_admin_email (Korean)
     consultations: Consultations
+    statements: Statements
     password: str = PASSWORD
 
 
@@ -144,9 +163,15 @@ def build_site(outbox: Callable[[], list]) -> Site:
         now, official=Actor(ministry_admin, ministry, Role.ADMIN), forum=Actor(org_admin, forum, Role.ADMIN),
         academia=Actor(scholar, academia, Role.ADMIN), labour=Actor(organiser, labour, Role.ADMIN),
         individual=Actor(editor), admin=Actor(admin))
+    # read the mailed links before the statements: a new version mails its signatories (these two among them)
+    reset_path, invitation_path = _mail_path(outbox, editor.email), _mail_path(outbox, org_admin.email)
+    statements = _statements(
+        now, consultations, forum=Actor(org_admin, forum, Role.ADMIN), academia=Actor(scholar, academia, Role.ADMIN),
+        labour=Actor(organiser, labour, Role.ADMIN), named=Actor(editor),
+        unnamed=Actor(make_person(email="anonymous.signer@example.org", name="익명서명자")))
     site = Site(admin_email=admin.email, org_admin_email=org_admin.email, official_email=ministry_admin.email,
-                verified_slug=forum.slug, reset_path=_mail_path(outbox, editor.email),
-                invitation_path=_mail_path(outbox, org_admin.email), consultations=consultations)
+                verified_slug=forum.slug, reset_path=reset_path, invitation_path=invitation_path,
+                consultations=consultations, statements=statements)
     db.session.commit()
     db.session.remove()  # on SQLite an open transaction here would hold the write lock (BEGIN IMMEDIATE)
     return site
@@ -287,6 +312,87 @@ def _consultations(now, *, official: Actor, forum: Actor, academia: Actor,  # ty
                          withdrawn=withdrawn.id, hidden=hidden.id)
 
 
+def _statement(drafter: Actor, title: tuple[str, str | None], body: tuple[str | None, str | None], *, at,  # type: ignore[no-untyped-def]
+               co: tuple[Actor, ...] = (), **settings):
+    """A statement drafted by drafter at `at`; settings are StatementInput's (deadline, individuals …)."""
+    return statements.create_statement(drafter, statements.StatementInput(
+        statements.TextInput(Bilingual(*title), Bilingual(*body)), co_drafter_ids=tuple(a.org.id for a in co),  # type: ignore[union-attr]
+        **settings), now=at)
+
+
+REGISTER_BODY = (
+    "공공기관의 인공지능 도입이 빠르게 늘고 있지만, 어느 기관이 어떤 시스템을 무슨 목적으로 쓰는지 알 수 없습니다.\n\n"
+    "우리는 다음을 요구합니다.\n\n- 모든 공공기관의 인공지능을 **공개 등록부**에 올릴 것\n"
+    "- 도입 전에 인권영향평가를 하고 그 결과를 공개할 것\n\n"
+    "> 시민은 자신에게 영향을 미치는 결정을 알 권리가 있습니다.",
+    "Public bodies are adopting AI at speed, yet no one can tell which body uses which system and why.\n\n"
+    "We call for the following.\n\n- Every public body enters the AI it uses in a **public register**\n"
+    "- A human rights impact assessment precedes every introduction, and its results are published\n\n"
+    "> People have a right to know about the decisions that affect them.")
+
+
+def _statements(now, consultations: Consultations, *, forum: Actor, academia: Actor, labour: Actor,  # type: ignore[no-untyped-def]
+                named: Actor, unnamed: Actor) -> Statements:
+    """A draft, an open statement at version 2 with signatures in every state, a published one submitted to
+    the open consultation and a closed one; made through the actions, with `now` in the past where needed."""
+    day, hour = timedelta(days=1), timedelta(hours=1)
+    reason = Bilingual("내부 의결 절차를 다시 거치기로 했습니다.", "We will take it through our board again.")
+
+    draft = _statement(forum, ("얼굴인식 CCTV 도입 중단을 요구하는 공동성명(초안)",
+                               "Joint statement: halt the roll-out of face recognition CCTV (draft)"),
+                       ("경찰의 얼굴인식 CCTV 도입을 **즉시 중단**하고 공론화 절차를 거칠 것을 요구합니다.",
+                        "We call on the police to **halt** the roll-out of face recognition CCTV and consult the "
+                        "public first."),
+                       co=(academia,), at=now - day, signing_deadline=now + 30 * day)
+
+    # open: co-drafted, version 2; the forum has not yet re-confirmed, the society has
+    opened = now - 7 * day
+    s = _statement(forum, ("공공기관 인공지능 등록제 도입을 촉구하는 공동성명",
+                           "Joint statement calling for a register of AI used by public bodies"), REGISTER_BODY,
+                   co=(academia,), at=opened - day, signing_deadline=now + 21 * day, allows_individuals=True,
+                   consultation_id=consultations.open)
+    statements.open_statement(forum, s, now=opened)
+    forum_signature = statements.sign(forum, s, now=opened + hour)
+    academia_signature = statements.sign(academia, s, now=opened + 2 * hour)
+    labour_signature = statements.sign(labour, s, now=opened + 3 * hour)
+    statements.sign(named, s, now=opened + 4 * hour)
+    statements.sign(unnamed, s, name_public=False, now=opened + 5 * hour)
+    statements.withdraw_signature(labour, labour_signature, reason, now=opened + day)
+    ko, en = REGISTER_BODY
+    statements.revise(forum, s, statements.TextInput(
+        Bilingual("공공기관 인공지능 등록제 도입을 촉구하는 공동성명",
+                  "Joint statement calling for a register of AI used by public bodies"),
+        Bilingual(ko.replace("결과를 공개할 것", "결과를 30일 안에 공개할 것"),
+                  en.replace("results are published", "results are published within 30 days")),
+        Bilingual("평가 결과의 공개 기한(30일)을 넣었습니다.", "Added a deadline (30 days) for publishing the results.")),
+        now=opened + 3 * day)
+    statements.reconfirm(academia, academia_signature, now=opened + 4 * day)
+
+    # published, then submitted to the open consultation as one joint comment
+    published_at = now - 15 * day
+    p = _statement(forum, ("학교 인공지능 디지털교과서 도입 속도 조절을 요구하는 공동성명",
+                           "Joint statement: slow down AI digital textbooks in schools"),
+                   ("인공지능 디지털교과서의 학습 데이터 처리 기준을 먼저 마련해야 합니다.",
+                    "Rules for the learning data of AI digital textbooks must come first."),
+                   at=published_at - day)
+    statements.open_statement(forum, p, now=published_at)
+    for n, signer in enumerate((forum, academia, labour), start=1):
+        statements.sign(signer, p, now=published_at + n * hour)
+    statements.publish_statement(forum, p, now=published_at + 3 * day)
+    submission = statements.submit_to_consultation(forum, p, consultations.open, now=now - 2 * day)
+
+    # closed early by the research society; Korean text only (the English page shows the fallback)
+    closed_at = now - 30 * day
+    c = _statement(academia, ("복지 부정수급 탐지 인공지능에 관한 연구자 성명", "Researchers' statement on welfare fraud AI"),
+                   ("복지 부정수급 탐지 알고리즘의 **오탐률**을 공개해야 합니다.", None), co=(forum,), at=closed_at - day)
+    statements.open_statement(academia, c, now=closed_at)
+    for n, signer in enumerate((academia, labour, forum), start=1):
+        statements.sign(signer, c, now=closed_at + n * hour)
+    statements.close_statement(academia, c, now=closed_at + 10 * day)
+    return Statements(draft=draft.id, open=s.id, published=p.id, closed=c.id, joint_comment=submission.comment_id,
+                      forum_signature=forum_signature.id)
+
+
 def _both(path: str) -> list[str]:
     """The Korean path and its English twin."""
     assert path.startswith("/ko/"), path
@@ -302,7 +408,7 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
     leads to are listed here, each with the reason. Seeds with `again` are pages reached by links whose
     kind was checked already at another address, and that show what that one did not."""
     start = [Seed("/ko/"), Seed("/en/")]
-    ids = site.consultations
+    ids, st = site.consultations, site.statements
     on = f"/ko/consultations/{ids.open}"
     if crawl == "anonymous":
         return start + [
@@ -315,14 +421,34 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
                     "links to its result report (with the chart)"),
             *_again(f"{on}/comments/{ids.withdrawn}", "a withdrawn comment's public note"),
             *_again(f"{on}/comments/{ids.hidden}", "a hidden comment's public note"),
+            *_again(f"{on}/comments/{st.joint_comment}", "a joint comment: the statement it came from"),
+            *_again(f"/ko/statements/{st.open}", "an open statement at version 2: the signatory list with "
+                    "pending, re-confirmed, withdrawn and unnamed signatures"),
+            *_again(f"/ko/statements/{st.open}?sort=name", "the signatory list by name"),
+            *_again(f"/ko/statements/{st.open}/versions/1", "an earlier version, with its notice"),
+            *_again(f"/ko/statements/{st.open}/print", "the print page with a signatory yet to re-confirm"),
+            *_again(f"/ko/statements/{st.published}", "a published statement, with the consultation it went to"),
+            *_again(f"/ko/statements/{st.closed}", "signing closed; Korean text only (English falls back)"),
         ]
     if crawl == "org_admin":
         return start + [Seed(p, 200, "reached from a mail: an invitation to join an organisation")
                         for p in _both(site.invitation_path)] + [
             *_again(f"{on}/comments/{ids.commented}", "the forum's own comment, with its link to revise it"),
+            *_again(f"/ko/statements/{st.draft}", "the forum's draft statement, with the button to open it"),
+            *_again(f"/ko/statements/{st.draft}/edit", "the draft's form: co-drafters, deadline, individuals"),
+            *_again(f"/ko/statements/{st.open}", "the forum's signature awaiting re-confirmation (re-confirm, "
+                    "withdraw), the form to sign as oneself, the drafters' buttons"),
+            *_again(f"/ko/statements/{st.open}/edit", "a new version's form, with its change note"),
+            *_again(f"/ko/statements/{st.open}/signatures/{st.forum_signature}/withdraw",
+                    "the form to withdraw the forum's signature"),
+            *_again(f"/ko/statements/{st.published}", "a published statement's drafters: submit to a consultation"),
+            *_again(f"/ko/statements/{st.published}/submit", "the form to submit it to a consultation"),
+            *_again(f"/ko/statements/{st.closed}", "a co-drafter of a closed statement: publish, but no new version"),
         ]
     if crawl == "platform_admin":
-        return start + _again(f"{on}/comments/{ids.commented}", "a published comment, with its link to hide it")
+        return start + _again(f"{on}/comments/{ids.commented}", "a published comment, with its link to hide it") + [
+            *_again(f"/ko/statements/{st.open}", "the form to sign as an individual, with the name consent box"),
+        ]
     if crawl == "official":
         return start + [
             *_again(f"/ko/consultations/{ids.draft}/manage", "the draft's management page: edit, sections, PDF"),
@@ -330,6 +456,7 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
             *_again(f"/ko/consultations/{ids.closed}/manage", "a closed consultation's management page, the "
                     "only kind that links to the result report form"),
             *_again(f"{on}/comments/{ids.commented}", "a comment with its link to record a disposition"),
+            *_again(f"{on}/comments/{st.joint_comment}", "a joint comment, to be answered like any comment"),
         ]
     return start
 
