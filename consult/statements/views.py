@@ -428,9 +428,12 @@ def sign(statement_id: int):
         return _signing_response(s, v, now, e.message, 403)
     except Invalid as e:
         return _signing_response(s, v, now, e.message, 422)
-    who = actor.org.name.pick(g.lang).text if actor.org else _("You")
-    return _signing_response(s, v, now, _("%(name)s signed version %(number)d of the statement.",
-                                          name=who, number=s.current_version))
+    if actor.org is None:
+        message = _("You signed version %(number)d of the statement.", number=s.current_version)
+    else:
+        message = _("%(name)s signed version %(number)d of the statement.", name=actor.org.name.pick(g.lang).text,
+                    number=s.current_version)
+    return _signing_response(s, v, now, message)
 
 
 def _own_signature(statement_id: int, signature_id: int) -> tuple[Statement, Viewer, Signature, policy.Actor, datetime]:

@@ -215,7 +215,7 @@ def test_an_editor_drafts_a_statement_through_the_form(app, drafter, co_drafter)
     ({"title-ko": "", "title-en": ""}, "Fill in at least one language."),
     ({"body-ko": "<script>alert(1)</script>", "body-en": ""}, "This field cannot contain HTML tags."),
     ({"body-en": "[x](javascript:alert(1))"}, "Links must start with https://, http:// or mailto:."),
-    ({"body-ko": "가" * 20001}, "At most 20000 characters."),
+    ({"body-ko": "가" * (st.MAX_BODY + 1)}, f"At most {st.MAX_BODY} characters."),
     ({"deadline": "2020-01-01"}, "The signing deadline must be in the future."),
     ({"deadline": "not-a-date"}, "Not a valid date value."),
     ({"co_drafters": ["999999"]}, "Not a valid choice"),
