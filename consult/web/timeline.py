@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Person
 from ..consultations.models import Consultation
+from ..statements.models import Statement
 from ..extensions import db
 from ..orgs import queries as org_queries
 from ..orgs.models import Membership, Organization, OrgKind
@@ -50,7 +51,12 @@ def present(events: list) -> list[dict]:  # type: ignore[type-arg]
     # a draft's title is private until it is published: only published consultations are named
     consultations = {c.id: c for c in db.session.scalars(select(Consultation).where(
         Consultation.id.in_(scoped), Consultation.published_at.is_not(None)))} if scoped else {}
+    stated = {s["event"].scope_id for s in shown if s["event"].scope_type == "statement"}
+    # likewise a statement is named once it is open for signature
+    statements = {st.id: st for st in db.session.scalars(select(Statement).where(
+        Statement.id.in_(stated), Statement.opened_at.is_not(None)))} if stated else {}
     for s in shown:
+        s["statement"] = statements.get(s["event"].scope_id) if s["event"].scope_type == "statement" else None
         if s["event"].subject_type == "organization":
             s["subject_org"] = subject_orgs.get(s["event"].subject_id)
         s["consultation"] = consultations.get(s["event"].scope_id) \
