@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from consult.accounts import actions as accounts
@@ -244,7 +245,7 @@ def make_statement(drafter: Actor | None = None, *, opened: bool = True,
     return s
 
 
-def bulk_signatures(statement, n: int, *, orgs: list[Organization] | tuple[Organization, ...] = (),  # type: ignore[no-untyped-def]
+def bulk_signatures(statement, n: int, *, orgs: Sequence[Organization] = (),  # type: ignore[no-untyped-def]
                     unnamed_every: int = 7, withdrawn_every: int = 0) -> None:
     """n signatures of an opened statement inserted in bulk, for query-count tests and benchmarks.
 

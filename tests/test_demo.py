@@ -17,6 +17,10 @@ from consult.extensions import db, utcnow
 from consult.i18n import Bilingual
 from consult.orgs.models import Membership, Organization, VerificationStatus
 from consult.record import Event, EventType
+from consult.statements import actions as statement_actions
+from consult.statements import queries as statement_queries
+from consult.statements.models import Group, Signature
+from consult.statements.models import Status as StatementStatus
 
 from .conftest import count
 
@@ -51,12 +55,18 @@ def test_demo_loads_people_organisations_and_their_history(app, client):
     assert times == sorted(times)
     verified = [e for e in events if e.event_type == EventType.ORGANIZATION_VERIFIED]
     assert len(verified) == 22
-    # demo accounts log in with the shared password; none got a mail
+    # demo accounts log in with the shared password; the only mail asks the organisations that signed
+    # version 1 of the register statement to re-confirm version 2
     r = client.post("/en/login", data={"email": "haneul@opencircuit.example.org",
                                        "password": data["meta"]["demo_password"]})
     assert r.status_code == 303
     from consult.mail.models import OutboxMessage
-    assert count(OutboxMessage) == 0
+    register = next(s for s in data["statements"] if s["id"] == "public-ai-register-statement")
+    emails = {p["id"]: p["email"] for p in data["people"]}
+    asked = {emails[g["signed_by"]] for g in register["signatures"] if g["reconfirmation"]}
+    assert len(asked) == 4
+    assert {m.to_address for m in db.session.scalars(db.select(OutboxMessage))} == asked
+    assert count(OutboxMessage) == 4
 
 
 def test_demo_loader_refuses_a_database_with_people(app):
@@ -167,3 +177,88 @@ def test_demo_record_verifies(loaded, client):
     assert builder.root() == checkpoint.root
     times = [e.occurred_at for e in db.session.scalars(db.select(Event).order_by(Event.seq))]
     assert times == sorted(times)
+
+
+# ---- joint statements -------------------------------------------------------------------------------
+
+def _signature(loader: Any, st: dict[str, Any], g: dict[str, Any]) -> Signature:
+    return loader.made[("signature", st["id"], g["signer_org"] or g["signed_by"])]
+
+
+def test_demo_statements_open_with_their_texts_and_signatures(loaded):
+    loader, data, now = loaded
+    assert [st["id"] for st in data["statements"]] == ["seoul-summit-statement", "public-ai-register-statement"]
+    people = {p["id"]: p for p in data["people"]}
+    for st in data["statements"]:
+        s = loader.made[("statement", st["id"])]
+        assert s.status_at(now) is StatementStatus.OPEN and s.published_at is None, st["id"]  # "status": "open"
+        assert (s.opened_at, s.owner_org_id, s.allows_individuals) == (
+            loader.t(st["opened_at"]), loader.orgs[st["drafted_by"]].id, st["allow_individuals"])
+        assert s.signing_deadline == (loader.t(st["signature_deadline"]) if st["signature_deadline"] else None)
+        assert [o.id for o in statement_queries.co_drafters(s)] == [loader.orgs[o].id for o in st["co_drafters"]]
+        assert s.current_version == st["current_version"] == len(st["versions"])
+        for v, made in zip(st["versions"], statement_queries.versions(s)):
+            assert (made.number, made.frozen_at, made.title) == (v["number"], loader.t(v["published_at"]),
+                                                                 Bilingual(v["title"]["ko"], v["title"]["en"]))
+            assert made.body_source.ko == "\n\n".join(p["body"]["ko"] for p in v["paragraphs"])
+            assert made.body_html_en.count("<p>") == len(v["paragraphs"])
+            assert made.content_sha256 == statement_actions.content_hash(made)
+        for g in st["signatures"]:
+            sig = _signature(loader, st, g)
+            assert (sig.version, sig.first_version, sig.signed_at) == (
+                g["version"], g["first_signed_version"], loader.t(g["signed_at"])), (st["id"], g)
+            assert sig.reconfirmed_at == (loader.t(g["reconfirmed_at"]) if g["reconfirmed_at"] else None)
+            assert sig.withdrawn_at == (loader.t(g["withdrawn_at"]) if g["withdrawn_at"] else None)
+            assert sig.is_pending(s.current_version) is (g["reconfirmation"] == "pending")
+            if g["signer_org"] is None:  # individuals, listed by name with their consent
+                person = people[g["signed_by"]]
+                assert sig.organization_id is None and sig.person_id == loader.people[g["signed_by"]].id
+                assert sig.name_public is person["consent_publish_name"]
+                assert (sig.list_group, sig.sort_name_ko) == (
+                    (Group.INDIVIDUAL, person["display_name"]["ko"]) if person["consent_publish_name"]
+                    else (Group.UNNAMED, ""))
+            else:
+                assert sig.organization_id == loader.orgs[g["signer_org"]].id
+        assert s.signature_count == sum(1 for g in st["signatures"] if not g["withdrawn_at"])
+    # the statement was drafted before its consultation existed, so the link could not be made then
+    register = loader.made[("statement", "public-ai-register-statement")]
+    assert register.consultation_id is None
+
+
+def test_demo_register_statement_is_at_version_two_with_two_signatures_pending(loaded):
+    loader, data, now = loaded
+    st = data["statements"][1]
+    s = loader.made[("statement", st["id"])]
+    v1, v2 = statement_queries.versions(s)
+    assert (s.current_version, v2.change_note.en) == (2, st["versions"][1]["change_note"]["en"])
+    assert v1.content_sha256 != v2.content_sha256
+    pending = {g["signer_org"] for g in st["signatures"]
+               if _signature(loader, st, g).is_pending(s.current_version)}
+    assert pending == {"saebyeok", "ongi"} and statement_queries.pending_count(s) == 2
+    asked = loader.t("-10d@10:00")
+    for org in ("saebyeok", "ongi", "garimmak", "seohae-ailaw"):
+        sig = loader.made[("signature", st["id"], org)]
+        assert sig.reconfirmation_requested_at == asked and sig.first_version == 1
+    ryu = loader.made[("signature", st["id"], "p-ryu")]
+    assert (ryu.version, ryu.list_group, ryu.sort_name_en) == (2, Group.INDIVIDUAL, "Ryu Hyun-seok")
+
+
+def test_demo_summit_statement_has_one_withdrawn_signature(loaded):
+    loader, data, now = loaded
+    st = data["statements"][0]
+    s = loader.made[("statement", st["id"])]
+    withdrawn = loader.made[("signature", st["id"], "saemulgyeol")]
+    assert withdrawn.list_group == Group.WITHDRAWN and withdrawn.withdrawal_reason.en.startswith("Withdrawn until")
+    assert statement_queries.group_counts(s) == {Group.CIVIL_SOCIETY: 4, Group.INDIVIDUAL: 1, Group.WITHDRAWN: 1}
+    assert s.signature_count == 5
+
+
+def test_demo_statement_events_belong_to_their_statements(loaded):
+    loader, data, _ = loaded
+    ids = {loader.made[("statement", st["id"])].id for st in data["statements"]}
+    events = db.session.scalars(db.select(Event).where(Event.event_type.like("statement.%"))).all()
+    assert {(e.scope_type, e.scope_id) for e in events} == {("statement", i) for i in ids}
+    kinds = sorted(e.event_type for e in events)
+    assert {k: kinds.count(k) for k in set(kinds)} == {
+        EventType.STATEMENT_OPENED: 2, EventType.STATEMENT_VERSIONED: 1, EventType.STATEMENT_SIGNED: 13,
+        EventType.STATEMENT_RECONFIRMED: 2, EventType.STATEMENT_SIGNATURE_WITHDRAWN: 1}

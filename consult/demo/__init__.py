@@ -22,10 +22,13 @@ from ..i18n import Bilingual
 from ..orgs import actions as orgs
 from ..orgs.models import GovSubkind, Organization, OrgKind, Role
 from ..policy import Actor
+from ..statements import actions as statements
+from ..statements.models import Statement
 
 DEMO_FILE = Path(__file__).with_name("demo.json")
 SEOUL = ZoneInfo("Asia/Seoul")
 PREPARE_VERSION = timedelta(minutes=30)  # a later version is drafted this long before it is published
+DRAFT_STATEMENT = timedelta(days=3)  # a statement is drafted this long before it opens for signature
 _REL = re.compile(r"^([+-])(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:@(\d{2}):(\d{2}))?$")
 
 
@@ -55,7 +58,8 @@ class Loader:
     orgs: dict[str, Organization] = field(default_factory=dict)
     creator: dict[str, str] = field(default_factory=dict)  # organisation → its first admin
     # what the consultation steps made, by ("consultation", id), ("comment", id), ("version", id, number),
-    # ("section", id, number, key), ("invitation", consultation id, organisation id, purpose), ("request", consultation id, organisation id)
+    # ("section", id, number, key), ("invitation", consultation id, organisation id, purpose), ("request", consultation id, organisation id),
+    # ("statement", id), ("signature", statement id, signing organisation or, for an individual, person)
     made: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     steps: list[tuple[datetime, int, Callable[[datetime], Any], tuple[Any, ...] | None]] = field(
         default_factory=list)
@@ -110,6 +114,8 @@ class Loader:
                     self.orgs[m["org"]], self.people[p["id"]], Role(m["role"]), text(m["title"]), now=now))
         for c in self.data["consultations"]:
             self.plan_consultation(c)
+        for st in self.data["statements"]:
+            self.plan_statement(st)
 
     def plan_consultation(self, c: dict[str, Any]) -> None:
         """A consultation's history: draft, publication, who takes part, comments, versions, conclusion."""
@@ -173,6 +179,54 @@ class Loader:
                     Outcome(d["outcome"]), text(d["reason"]), tuple(
                         made[("section", c["id"], s["version"], s["section"])].id for s in d["changed_sections"])),
                 now=now))
+
+    def plan_statement(self, st: dict[str, Any]) -> None:
+        """A joint statement's history: drafted, opened (version 1 frozen), signed, changed (later versions,
+        whose earlier signers re-confirm or stay pending), and signatures withdrawn."""
+        sid, t, at, made = st["id"], self.t, self.at, self.made
+        drafter = lambda: self.actor(st["drafted_by_person"], st["drafted_by"])  # noqa: E731
+        statement = lambda: made[("statement", sid)]  # noqa: E731
+        at(t(st["opened_at"]) - DRAFT_STATEMENT, lambda now: self.create_statement(st, now), ("statement", sid))
+        at(t(st["opened_at"]), lambda now: statements.open_statement(drafter(), statement(), now=now))
+        for v in st["versions"][1:]:
+            at(t(v["published_at"]), lambda now, v=v: statements.revise(
+                drafter(), statement(), self.statement_text(v), now=now))
+        people = {p["id"]: p for p in self.data["people"]}
+        for g in st["signatures"]:
+            key = ("signature", sid, g["signer_org"] or g["signed_by"])
+            signer = lambda g=g: self.actor(g["signed_by"], g["signer_org"])  # noqa: E731
+            # an individual's name is listed only with their consent to publishing it
+            name_public = g["signer_org"] is not None or people[g["signed_by"]]["consent_publish_name"]
+            at(t(g["signed_at"]), lambda now, signer=signer, name_public=name_public: statements.sign(
+                signer(), statement(), name_public=name_public, now=now), key)
+            if g["reconfirmation"] == "confirmed":  # "pending" ones stay bound to the earlier version
+                at(t(g["reconfirmed_at"]), lambda now, signer=signer, key=key: statements.reconfirm(
+                    signer(), made[key], now=now))
+            if g["withdrawn_at"]:
+                at(t(g["withdrawn_at"]), lambda now, g=g, signer=signer, key=key: statements.withdraw_signature(
+                    signer(), made[key], text(g["withdrawal_reason"]), now=now))
+
+    def create_statement(self, st: dict[str, Any], now: datetime) -> Statement:
+        """The draft with its first text. A consultation is linked only if it was published by then: the
+        link is checked when the draft is saved, and an opened statement's settings no longer change."""
+        linked = None
+        if cid := st["linked_consultation"]:
+            c = next(c for c in self.data["consultations"] if c["id"] == cid)
+            if self.t(c["scheduled_at"]) <= now:
+                linked = self.made[("consultation", cid)].id
+        deadline = st["signature_deadline"]
+        data = statements.StatementInput(
+            self.statement_text(st["versions"][0]), consultation_id=linked,
+            co_drafter_ids=tuple(self.orgs[o].id for o in st["co_drafters"]),
+            signing_deadline=self.t(deadline) if deadline else None, allows_individuals=st["allow_individuals"])
+        return statements.create_statement(self.actor(st["drafted_by_person"], st["drafted_by"]), data, now=now)
+
+    @staticmethod
+    def statement_text(v: dict[str, Any]) -> statements.TextInput:
+        """A version's paragraphs, in each language, as Markdown paragraphs (separated by blank lines)."""
+        body = {lang: "\n\n".join(p["body"][lang] for p in v["paragraphs"] if p["body"].get(lang))
+                for lang in ("ko", "en")}
+        return statements.TextInput(title=text(v["title"]), body=text(body), change_note=text(v["change_note"]))
 
     def comment_input(self, c: dict[str, Any], m: dict[str, Any], body: dict[str, str]) -> cons.CommentInput:
         """The original_language side is the comment, the other side the author's translation."""

@@ -113,6 +113,15 @@ def _set_co_drafters(s: Statement, orgs: list[Organization]) -> None:
     db.session.add_all(CoDrafter(statement_id=s.id, organization_id=o.id, position=i) for i, o in enumerate(orgs))
 
 
+def _lock(s: Statement, *signatures: Signature) -> None:
+    """Re-read the statement under a row lock (FOR UPDATE on PostgreSQL; SQLite's writers queue anyway),
+    then these signatures: changes to one statement and its signatures run one after another, each seeing
+    what the one before committed (two withdrawals of one signature must not both count)."""
+    db.session.refresh(s, [a.key for a in Statement.__mapper__.column_attrs], with_for_update=True)
+    for sig in signatures:
+        db.session.refresh(sig, [a.key for a in Signature.__mapper__.column_attrs])
+
+
 # ---- drafting -------------------------------------------------------------------------------------
 
 @atomic
@@ -141,6 +150,7 @@ def create_statement(actor: policy.Actor, data: StatementInput, *, now: datetime
 @atomic
 def update_draft(actor: policy.Actor, s: Statement, data: StatementInput, *, now: datetime) -> Statement:
     """Change a draft's text and settings in place (only before it opens; afterwards: revise)."""
+    _lock(s)
     drafters = queries.drafter_ids(s)
     if not policy.can_edit_statement(actor, s, drafters, now=now):
         raise Denied(_l("Only members of the drafting organisations can edit this statement."))
@@ -167,6 +177,7 @@ def _freeze(v: StatementVersion, now: datetime) -> None:
 @atomic
 def open_statement(actor: policy.Actor, s: Statement, *, now: datetime) -> Statement:
     """Open a draft for signature: version 1 is frozen and its content hash recorded."""
+    _lock(s)
     if not policy.can_release_statement(actor, s, queries.drafter_ids(s), now=now):
         raise Denied(_l("Only an admin of a drafting organisation can open this statement for signature."))
     if s.opened_at is not None:
@@ -188,6 +199,7 @@ def open_statement(actor: policy.Actor, s: Statement, *, now: datetime) -> State
 def revise(actor: policy.Actor, s: Statement, text: TextInput, *, now: datetime) -> StatementVersion:
     """Change an opened statement's text: a new frozen version with a public change note. Signatures on
     earlier versions stay bound to them until their signatories re-confirm; each is asked by mail."""
+    _lock(s)
     if not policy.can_edit_statement(actor, s, queries.drafter_ids(s), now=now):
         raise Denied(_l("Only members of the drafting organisations can change this statement while it is "
                         "open for signature."))
@@ -231,6 +243,7 @@ def _ask_to_reconfirm(s: Statement, v: StatementVersion, now: datetime) -> None:
 @atomic
 def publish_statement(actor: policy.Actor, s: Statement, *, now: datetime) -> Statement:
     """Publish the statement as issued by its signatories; signing may stay open until the deadline."""
+    _lock(s)
     if not policy.can_release_statement(actor, s, queries.drafter_ids(s), now=now):
         raise Denied(_l("Only an admin of a drafting organisation can publish this statement."))
     if s.opened_at is None:
@@ -246,6 +259,7 @@ def publish_statement(actor: policy.Actor, s: Statement, *, now: datetime) -> St
 @atomic
 def close_statement(actor: policy.Actor, s: Statement, *, now: datetime) -> Statement:
     """End signing before the deadline (or where there is none)."""
+    _lock(s)
     if not policy.can_release_statement(actor, s, queries.drafter_ids(s), now=now):
         raise Denied(_l("Only an admin of a drafting organisation can close signing."))
     if s.status_at(now) is not Status.OPEN:
@@ -284,6 +298,7 @@ def _count(s: Statement, delta: int) -> None:
 def sign(actor: policy.Actor, s: Statement, *, name_public: bool = True, now: datetime) -> Signature:
     """Sign the current version for actor.org (through an admin) or as an individual. One signature per
     signatory, enforced by the database; a withdrawn signature can be given again."""
+    _lock(s)
     if not policy.can_sign(actor, s, now=now):
         if s.status_at(now) is not Status.OPEN:
             raise Denied(_l("This statement is not open for signature. Nothing was saved."))
@@ -329,6 +344,7 @@ def _signature_statement(sig: Signature) -> Statement:
 def reconfirm(actor: policy.Actor, sig: Signature, *, now: datetime) -> Signature:
     """Bind a signature given on an earlier version to the current text."""
     s = _signature_statement(sig)
+    _lock(s, sig)
     if not policy.can_change_signature(actor, sig, s, now=now):
         raise Denied(_l("Only the signatory can re-confirm this signature while signing is open."))
     if not sig.is_pending(s.current_version):
@@ -345,6 +361,7 @@ def reconfirm(actor: policy.Actor, sig: Signature, *, now: datetime) -> Signatur
 def withdraw_signature(actor: policy.Actor, sig: Signature, reason: Bilingual, *, now: datetime) -> Signature:
     """Withdraw a signature: it stays on the list as withdrawn, with its date and optional reason."""
     s = _signature_statement(sig)
+    _lock(s, sig)
     if not policy.can_change_signature(actor, sig, s, now=now):
         raise Denied(_l("Only the signatory can withdraw this signature while signing is open."))
     if sig.is_withdrawn:
@@ -385,6 +402,7 @@ def submit_to_consultation(actor: policy.Actor, s: Statement, consultation_id: i
     its current signatories; it then receives a disposition like any comment."""
     from ..consultations import actions as consultation_actions
     from ..consultations import queries as consultation_queries
+    _lock(s)
     if not policy.can_release_statement(actor, s, queries.drafter_ids(s), now=now):
         raise Denied(_l("Only an admin of a drafting organisation can submit this statement."))
     if s.published_at is None:

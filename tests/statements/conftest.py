@@ -50,7 +50,8 @@ def signer(app):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def individual(app):  # type: ignore[no-untyped-def]
-    """A person with a verified email address who consented to publishing their name, acting as themself."""
+    """A person with a verified email address who consented to publishing their name, acting as themself;
+    they read Gongnon in English (their mail comes in English)."""
     return Actor(make_person(name="박은하", locale="en"))
 
 

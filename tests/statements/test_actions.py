@@ -434,8 +434,9 @@ def test_only_the_signatory_withdraws_once_while_signing_is_open(statement, draf
 
 def test_signing_again_after_withdrawal_reuses_the_row(statement, drafter, signer, now, record_size):
     sig = st.sign(signer, statement, now=now)
-    st.withdraw_signature(signer, sig, REASON, now=now + timedelta(hours=1))
-    st.revise(drafter, statement, new_text(), now=now + timedelta(hours=2))
+    st.revise(drafter, statement, new_text(), now=now + timedelta(hours=1))  # asks sig to re-confirm
+    st.withdraw_signature(signer, sig, REASON, now=now + timedelta(hours=2))
+    assert sig.reconfirmation_requested_at == now + timedelta(hours=1)
     other_admin = admin_of(signer.org)
     before = record_size()
     again = st.sign(other_admin, statement, now=now + timedelta(hours=3))
@@ -715,3 +716,40 @@ def test_an_erased_individual_stays_counted_but_loses_their_name(statement, sign
     listed = queries.signature_page(statement, sort="name", lang="en", after=None).items
     assert [s.id for s in listed] == [org_sig.id, withdrawn.id]
     assert "박은하" not in {s.sort_name_ko for s in db.session.scalars(select(Signature))}
+
+
+# ---- the bulk factory writes what the actions write -------------------------------------------------
+
+COLUMNS = ("signer", "organization_id", "person_id", "name_public", "list_group", "sort_name_ko", "sort_name_en",
+           "version", "first_version", "withdrawn_at")
+
+
+def test_bulk_signatures_are_the_rows_sign_would_write(drafter, signer, now):
+    from consult.accounts.models import Person
+    from tests.factories import bulk_signatures
+    by_action, in_bulk = make_statement(drafter), make_statement(drafter)
+    st.revise(drafter, in_bulk, new_text(), now=now)
+    st.sign(signer, by_action, now=now)
+    bulk_signatures(in_bulk, 15, orgs=[signer.org], unnamed_every=7, withdrawn_every=5)
+    rows = list(db.session.scalars(select(Signature).where(Signature.statement_id == in_bulk.id)
+                                   .order_by(Signature.signed_at)))
+    assert len(rows) == 15 and all(r.version == r.first_version == 2 for r in rows)
+    org_row, expected = rows[0], queries.signature_of(by_action, f"org:{signer.org.id}")
+    assert [getattr(org_row, c) for c in COLUMNS if c != "version" and c != "first_version"] == [
+        getattr(expected, c) for c in COLUMNS if c != "version" and c != "first_version"]
+    for row in rows[1:]:
+        person = db.session.get(Person, row.person_id)
+        assert row.signer == f"person:{person.id}" and row.organization_id is None
+        assert row.name_public is person.consent_publish_name and person.is_verified
+        if row.withdrawn_at is not None:
+            assert row.list_group == Group.WITHDRAWN
+        elif person.consent_publish_name:
+            assert (row.list_group, row.sort_name_ko, row.sort_name_en) == (
+                Group.INDIVIDUAL, person.display_name, person.display_name_latin)
+        else:
+            assert (row.list_group, row.sort_name_ko, row.sort_name_en) == (Group.UNNAMED, "", "")
+    assert {r.list_group for r in rows} == {Group.CIVIL_SOCIETY, Group.INDIVIDUAL, Group.UNNAMED, Group.WITHDRAWN}
+    assert in_bulk.signature_count == 15 - 3 == sum(n for g, n in queries.group_counts(in_bulk).items()
+                                                    if g != Group.WITHDRAWN)
+    # the actions carry on from there: a real signature lands after the bulk ones and is counted
+    assert st.sign(commenter(), in_bulk, now=now).version == 2 and in_bulk.signature_count == 13
