@@ -160,18 +160,22 @@ def signature_or_404(s: Statement, signature_id: int) -> Signature:
     return sig
 
 
+def signing_counts(s: Statement) -> tuple[dict[Group, int], int]:
+    """Signatures per group (withdrawn ones in their own group), and how many still await re-confirmation
+    of the current version: one indexed query."""
+    pending = func.count().filter(Signature.withdrawn_at.is_(None), Signature.version < s.current_version)
+    rows = db.session.execute(select(Signature.list_group, func.count(), pending)
+                              .where(Signature.statement_id == s.id).group_by(Signature.list_group)).all()
+    return {Group(g): n for g, n, _p in rows}, sum(p for _g, _n, p in rows)
+
+
 def group_counts(s: Statement) -> dict[Group, int]:
-    """Signatures per group (withdrawn ones in their own group): one indexed query."""
-    rows = db.session.execute(select(Signature.list_group, func.count()).where(Signature.statement_id == s.id)
-                              .group_by(Signature.list_group)).all()
-    return {Group(g): n for g, n in rows}
+    return signing_counts(s)[0]
 
 
 def pending_count(s: Statement) -> int:
     """Signatures still bound to an earlier version (awaiting re-confirmation)."""
-    return db.session.scalar(select(func.count()).select_from(Signature).where(
-        Signature.statement_id == s.id, Signature.withdrawn_at.is_(None),
-        Signature.version < s.current_version)) or 0
+    return signing_counts(s)[1]
 
 
 def _sort_column(sort: str, lang: str) -> Any:

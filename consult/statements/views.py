@@ -326,7 +326,7 @@ def _signing_context(s: Statement, v: Viewer, now: datetime) -> dict[str, Any]:
     """What the signing region shows: counts, the visitor's own signatures and sign form, one page of the
     signatory list. A fixed number of queries."""
     sort = _sort_arg()
-    counts = queries.group_counts(s)
+    counts, pending = queries.signing_counts(s)
     signer_keys = [actions.signer_key(a) for a in v.actors]
     mine = queries.signatures_of(s, signer_keys) if signer_keys else []
     signed = {sig.signer for sig in mine if not sig.is_withdrawn}
@@ -339,7 +339,7 @@ def _signing_context(s: Statement, v: Viewer, now: datetime) -> dict[str, Any]:
     return {
         "s": s, "now": now, "status": s.status_at(now), "counts": counts,
         "active_total": sum(n for grp, n in counts.items() if grp != Group.WITHDRAWN),
-        "pending": queries.pending_count(s), "sort": sort,
+        "pending": pending, "sort": sort,
         "signatures": queries.signature_page(s, sort=sort, lang=g.lang, after=request.args.get("after")),
         "mine": [(sig, v.actor_for_signer(sig.signer)) for sig in mine], "sign_form": form,
         "show_members": policy.can_see_signing_members(v.drafter() or policy.ANONYMOUS, v.drafters),
@@ -364,8 +364,8 @@ def show(statement_id: int, number: int | None = None):
         "co": co, "version": version, "versions": versions, "viewer": v, "drafter": drafter,
         "can_edit": drafter is not None and policy.can_edit_statement(drafter, s, v.drafters, now=now),
         "releaser": v.releaser(s, now), "submissions": queries.submissions(s),
-        "history": present(record_queries.event_page(scope_type="statement", scope_id=s.id, limit=10).items)
-        if s.opened_at else [],
+        "history": present(record_queries.event_page(scope_type="statement", scope_id=s.id, limit=10).items,
+                           known=[s]) if s.opened_at else [],
     })
     return render_template("statements/show.html", **context)
 

@@ -22,9 +22,10 @@ from ..record import queries as record_queries
 TIMELINE_LENGTH = 20
 
 
-def present(events: list) -> list[dict]:  # type: ignore[type-arg]
+def present(events: list, known: list[Any] = ()) -> list[dict]:  # type: ignore[type-arg,assignment]
     """Events with what a reader needs (organisation, person if public, payload, the published consultation
-    they belong to): a fixed number of queries whatever the number of events."""
+    or opened statement they belong to): a fixed number of queries whatever the number of events.
+    `known`: scopes the caller has loaded already (the statement whose timeline this is)."""
     orgs = org_queries.by_ids(e.actor_org_id for e in events)
     people_ids = record_queries.people_by_commitment({e.actor_person for e in events if e.actor_person})
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(set(people_ids.values()))))} \
@@ -51,10 +52,12 @@ def present(events: list) -> list[dict]:  # type: ignore[type-arg]
     # a draft's title is private until it is published: only published consultations are named
     consultations = {c.id: c for c in db.session.scalars(select(Consultation).where(
         Consultation.id.in_(scoped), Consultation.published_at.is_not(None)))} if scoped else {}
-    stated = {s["event"].scope_id for s in shown if s["event"].scope_type == "statement"}
     # likewise a statement is named once it is open for signature
-    statements = {st.id: st for st in db.session.scalars(select(Statement).where(
-        Statement.id.in_(stated), Statement.opened_at.is_not(None)))} if stated else {}
+    statements = {st.id: st for st in known if isinstance(st, Statement) and st.opened_at is not None}
+    stated = {s["event"].scope_id for s in shown if s["event"].scope_type == "statement"} - statements.keys()
+    if stated:
+        statements.update((st.id, st) for st in db.session.scalars(select(Statement).where(
+            Statement.id.in_(stated), Statement.opened_at.is_not(None))))
     for s in shown:
         s["statement"] = statements.get(s["event"].scope_id) if s["event"].scope_type == "statement" else None
         if s["event"].subject_type == "organization":
