@@ -229,15 +229,20 @@ def revise(actor: policy.Actor, s: Statement, text: TextInput, *, now: datetime)
 
 
 def _ask_to_reconfirm(s: Statement, v: StatementVersion, now: datetime) -> None:
-    """Mail every active signatory of an earlier version (the person who signed) in their language."""
-    rows = db.session.execute(select(Person.email, Person.locale).join(Signature, Signature.person_id == Person.id)
-                              .where(Signature.statement_id == s.id, Signature.withdrawn_at.is_(None),
-                                     Signature.version < v.number, Person.email.is_not(None),
-                                     Person.erased_at.is_(None))).all()
+    """Mail every active signatory of an earlier version in their language: an individual themself, an
+    organisation through its current admins (whoever signed may have left it since)."""
+    from ..orgs.models import Membership, Role
+    pending = (Signature.statement_id == s.id, Signature.withdrawn_at.is_(None), Signature.version < v.number)
+    individuals = select(Person.email, Person.locale).join(Signature, Signature.person_id == Person.id).where(
+        *pending, Signature.organization_id.is_(None))
+    admins = select(Person.email, Person.locale).join(Membership, Membership.person_id == Person.id).join(
+        Signature, Signature.organization_id == Membership.organization_id).where(*pending, Membership.role == Role.ADMIN)
+    rows = db.session.execute(select(individuals.union(admins).subquery())).all()
     link = external_url("statements.show", statement_id=s.id, lang="ko")
-    for email, locale in rows:
-        enqueue(email, "statement_reconfirm", lang=locale, now=now, statement=s, version=v,
-                link=link.replace("/ko/", f"/{locale}/", 1))
+    for email, locale in sorted(rows):
+        if email:
+            enqueue(email, "statement_reconfirm", lang=locale, now=now, statement=s, version=v,
+                    link=link.replace("/ko/", f"/{locale}/", 1))
 
 
 @atomic

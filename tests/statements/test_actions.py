@@ -486,6 +486,19 @@ def test_a_new_version_is_frozen_and_earlier_signers_are_asked_to_reconfirm(
     assert st.sign(commenter(), statement, now=later).version == 2
 
 
+def test_an_organisation_is_asked_to_reconfirm_through_its_current_admins(statement, drafter, signer, now, outbox):
+    from consult.orgs.models import Membership
+    from tests.factories import make_person
+    st.sign(signer, statement, now=now)
+    successor = make_person()
+    db.session.add(Membership(person_id=successor.id, organization_id=signer.org.id, role=Role.ADMIN, created_at=now))
+    db.session.delete(db.session.scalar(select(Membership).where(Membership.person_id == signer.person.id,
+                                                                 Membership.organization_id == signer.org.id)))
+    db.session.commit()
+    st.revise(drafter, statement, new_text(), now=now)
+    assert {m.to_address for m in outbox()} == {successor.email}  # the signer has left the organisation
+
+
 def test_a_new_version_needs_a_change_note_and_a_changed_text(statement, drafter, now, refused):
     with refused(Invalid, "change_note"):
         st.revise(drafter, statement, new_text(note=Bilingual(" ", None)), now=now)
