@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, FormField, PasswordField, StringField, TextAreaField
+from wtforms import Field, Form, FormField, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Length, Optional, ValidationError
 
 from .i18n import Bilingual
@@ -51,6 +52,13 @@ def web_address(_form: Form, field: Field) -> None:
     parts = urlsplit(field.data)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
         raise ValidationError(_l("Enter a web address starting with https:// or http://."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A choice of several, as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def strip(value: Any) -> Any:

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, bilingual_field, bilingual_value, no_control_characters, no_markup, safe_links
+from ..forms import (BaseForm, MultiCheckboxField, bilingual_field, bilingual_value, no_control_characters, no_markup,
+                     safe_links)
 from ..orgs.models import ORG_KIND_LABELS, OrgKind
 from .actions import MAX_COMMENT, CommentInput, ConsultationInput, DispositionInput, SectionInput
 from .models import LABELS, Mode, NoticeType, Outcome
@@ -27,11 +27,6 @@ def seoul_moment(day: date, at: time) -> datetime:
 
 def seoul_day(moment: datetime) -> date:
     return moment.astimezone(SEOUL).date()
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _choices(enum: Any) -> list[tuple[str, Any]]:

@@ -5,20 +5,14 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField
+from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import BaseForm, bilingual_field, bilingual_value
+from ..forms import BaseForm, MultiCheckboxField, bilingual_field, bilingual_value
 from ..i18n import SEOUL
 from .actions import MAX_BODY, StatementInput, TextInput
 
 DEADLINE_TIME = time(18, 0)  # signing closes at 18:00 Seoul time on the chosen day
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TextForm(BaseForm):

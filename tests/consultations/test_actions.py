@@ -34,6 +34,7 @@ from consult.orgs.models import OrgKind, Role
 from consult.policy import Actor
 from consult.record import Event
 from tests.conftest import count
+from tests.web.support import events_since, in_english_request, payload  # noqa: F401 - a fixture
 from tests.factories import (commenter, consultation_input, make_comment, make_consultation, make_official,
                              make_org, make_person, platform_admin)
 
@@ -45,23 +46,10 @@ LETTER = ("We urge the Ministry to require a public human rights impact assessme
 UNRELATED = "The definition of high-impact AI in Article 2 should include systems used in recruitment and education."
 
 
-@pytest.fixture(autouse=True)
-def _in_a_request(app):  # type: ignore[no-untyped-def]
-    """Actions run inside requests (views) or the demo loader; an Invalid's message is translated when the
-    exception is made, which needs a locale, so these tests act inside an English request."""
-    with app.test_request_context("/en/"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english_request")
 
 
 # ---- helpers ---------------------------------------------------------------------------------------
-
-def events_since(seq: int) -> list[Event]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(Event).where(Event.seq >= seq).order_by(Event.seq)))
-
-
-def payload(event: Event) -> dict:  # type: ignore[type-arg]
-    return json.loads(event.leaf)["payload"]
 
 
 def versions_of(c: Consultation) -> list[Version]:

@@ -28,6 +28,7 @@ from consult.statements import actions as st
 from consult.statements import queries
 from consult.statements.models import CoDrafter, Group, Signature, Statement, StatementVersion, Status, Submission
 from tests.conftest import count
+from tests.web.support import events_since, in_english_request, payload  # noqa: F401 - a fixture
 from tests.factories import (STATEMENT_BODY, STATEMENT_TITLE, commenter, make_consultation, make_official,
                              make_org, make_person, make_statement, statement_input)
 
@@ -41,23 +42,10 @@ NOTE = Bilingual("이의제기 방법을 요구 사항에 추가했습니다.", 
 REASON = Bilingual("단체 내부 의결 절차를 다시 거치기로 했습니다.", "Our board will decide again.")
 
 
-@pytest.fixture(autouse=True)
-def _in_a_request(app):  # type: ignore[no-untyped-def]
-    """Actions run inside requests (views) or the demo loader; an Invalid's message is translated when the
-    exception is made, which needs a locale, so these tests act inside an English request."""
-    with app.test_request_context("/en/"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english_request")
 
 
 # ---- helpers ---------------------------------------------------------------------------------------
-
-def events_since(seq: int) -> list[Event]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(Event).where(Event.seq >= seq).order_by(Event.seq)))
-
-
-def payload(event: Event) -> dict:  # type: ignore[type-arg]
-    return json.loads(event.leaf)["payload"]
 
 
 def scoped(event: Event) -> tuple[str, str | None, int | None]:

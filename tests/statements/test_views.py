@@ -35,25 +35,16 @@ def text(title: str = "공공 인공지능 등록제를 촉구하는 공동성�
 
 
 @pytest.fixture
-def drafter(app):  # type: ignore[no-untyped-def]
-    return commenter()
-
-
-@pytest.fixture
-def co_drafter(app):  # type: ignore[no-untyped-def]
-    return commenter()
-
-
-@pytest.fixture
-def draft(drafter, co_drafter):  # type: ignore[no-untyped-def]
+def shared_draft(drafter, co_drafter):  # type: ignore[no-untyped-def]
+    """A draft by `drafter` with `co_drafter` (the conftest's `draft` has no co-drafter)."""
     return st.create_statement(drafter, st.StatementInput(text(), co_drafter_ids=(co_drafter.org.id,),
                                                           signing_deadline=utcnow() + timedelta(days=10),
                                                           allows_individuals=True), now=utcnow())
 
 
 @pytest.fixture
-def opened(draft, drafter):  # type: ignore[no-untyped-def]
-    return st.open_statement(drafter, draft, now=utcnow())
+def opened(shared_draft, drafter):  # type: ignore[no-untyped-def]
+    return st.open_statement(drafter, shared_draft, now=utcnow())
 
 
 def at(s: Statement, tail: str = "", lang: str = "en") -> str:
@@ -73,14 +64,14 @@ def form_data(**overrides: object) -> dict[str, object]:
 
 # ---- public pages ---------------------------------------------------------------------------------
 
-def test_a_draft_is_hidden_from_everyone_but_its_drafters(app, client, draft, drafter, co_drafter):
-    assert client.get(at(draft)).status_code == 404
-    assert client.get(at(draft, "/print")).status_code == 404
-    assert client.get(at(draft, "/signatories.csv")).status_code == 404
+def test_a_draft_is_hidden_from_everyone_but_its_drafters(app, client, shared_draft, drafter, co_drafter):
+    assert client.get(at(shared_draft)).status_code == 404
+    assert client.get(at(shared_draft, "/print")).status_code == 404
+    assert client.get(at(shared_draft, "/signatories.csv")).status_code == 404
     outsider = commenter()
-    assert client_for(app, outsider.person).get(at(draft)).status_code == 404
+    assert client_for(app, outsider.person).get(at(shared_draft)).status_code == 404
     for person in (drafter.person, co_drafter.person):
-        r = client_for(app, person).get(at(draft))
+        r = client_for(app, person).get(at(shared_draft))
         assert r.status_code == 200 and "Joint statement for a public AI register" in page_text(r)
     assert "Joint statement for a public AI register" not in client.get("/en/statements/").get_data(as_text=True)
 
@@ -149,7 +140,7 @@ def test_list_filters_and_feed(client, opened, drafter):
     assert other.opened_at is None
     r = client.get("/en/statements/")
     assert r.status_code == 200 and "Joint statement for a public AI register" in page_text(r)
-    assert "Closed statement" not in page_text(r)  # still a draft
+    assert "Closed statement" not in page_text(r)  # still a shared_draft
     r = client.get("/en/statements/?status=open", headers={**HTMX, "HX-Target": "statement-results"})
     assert r.status_code == 200 and "<html" not in r.get_data(as_text=True)
     assert "Joint statement" in page_text(client.get(f"/en/statements/?org={drafter.org.slug}"))
@@ -161,7 +152,7 @@ def test_list_filters_and_feed(client, opened, drafter):
     assert len(entries) == 1 and entries[0].find("{http://www.w3.org/2005/Atom}title").text.startswith("공공")
 
 
-@pytest.mark.parametrize("query", ["status=draft", "status=x", "published=yes", "org=nobody", "after=%%%",
+@pytest.mark.parametrize("query", ["status=shared_draft", "status=x", "published=yes", "org=nobody", "after=%%%",
                                    "after=" + encode_cursor(["not a date", 1])])
 def test_bad_list_filters_are_400(client, opened, query):
     assert client.get(f"/en/statements/?{query}").status_code == 400
@@ -236,41 +227,41 @@ def test_government_officials_and_visitors_cannot_draft(app, client):
     assert client.post("/en/statements/new", data=form_data()).status_code == 302
 
 
-def test_a_co_drafter_edits_the_draft(app, draft, co_drafter):
+def test_a_co_drafter_edits_the_draft(app, shared_draft, co_drafter):
     c = client_for(app, co_drafter.person)
-    r = c.post(at(draft, "/edit"), data=form_data(**{"title-en": "Edited title"}, co_drafters=[str(co_drafter.org.id)]))
+    r = c.post(at(shared_draft, "/edit"), data=form_data(**{"title-en": "Edited title"}, co_drafters=[str(co_drafter.org.id)]))
     assert r.status_code == 303
     assert db.session.get(StatementVersion, 1).title.en == "Edited title"
 
 
-def test_opening_freezes_and_a_new_text_needs_a_change_note(app, draft, drafter):
+def test_opening_freezes_and_a_new_text_needs_a_change_note(app, shared_draft, drafter):
     c = client_for(app, drafter.person)
-    assert c.post(at(draft, "/open")).status_code == 303
+    assert c.post(at(shared_draft, "/open")).status_code == 303
     v1 = db.session.get(StatementVersion, 1)
     assert v1.content_sha256 == st.content_hash(v1)
-    assert c.post(at(draft, "/open")).status_code == 303  # refused with a message, nothing changed
+    assert c.post(at(shared_draft, "/open")).status_code == 303  # refused with a message, nothing changed
     before = db_state()
-    r = c.post(at(draft, "/edit"), data=form_data(**{"title-en": "New"}))
+    r = c.post(at(shared_draft, "/edit"), data=form_data(**{"title-en": "New"}))
     assert r.status_code == 422 and "Say what changed" in page_text(r)
     same = {"title-ko": "공공 인공지능 등록제를 촉구하는 공동성명", "title-en": "Joint statement for a public AI register"}
-    r = c.post(at(draft, "/edit"), data=form_data(**same, **{"change_note-en": "nothing"}))
+    r = c.post(at(shared_draft, "/edit"), data=form_data(**same, **{"change_note-en": "nothing"}))
     assert r.status_code == 422 and "nothing to save" in page_text(r)
     assert db_state() == before
-    r = c.post(at(draft, "/edit"), data=form_data(**{"body-en": BODY_EN + " More.", "change_note-en": "More"}))
+    r = c.post(at(shared_draft, "/edit"), data=form_data(**{"body-en": BODY_EN + " More.", "change_note-en": "More"}))
     assert r.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(StatementVersion)) == 2
 
 
-def test_opening_and_publishing_need_a_drafting_admin_and_csrf(app, draft, drafter):
+def test_opening_and_publishing_need_a_drafting_admin_and_csrf(app, shared_draft, drafter):
     outsider = commenter()
     before = db_state()
-    assert client_for(app, outsider.person).post(at(draft, "/open")).status_code == 404  # a draft is hidden
-    assert client_for(app, drafter.person).post(at(draft, "/open"), csrf=False).status_code == 400
+    assert client_for(app, outsider.person).post(at(shared_draft, "/open")).status_code == 404  # a shared_draft is hidden
+    assert client_for(app, drafter.person).post(at(shared_draft, "/open"), csrf=False).status_code == 400
     assert db_state() == before
-    st.open_statement(drafter, draft, now=utcnow())
-    assert client_for(app, outsider.person).post(at(draft, "/publish")).status_code == 403
-    assert client_for(app, drafter.person).post(at(draft, "/publish")).status_code == 303
-    assert db.session.get(Statement, draft.id).published_at is not None
+    st.open_statement(drafter, shared_draft, now=utcnow())
+    assert client_for(app, outsider.person).post(at(shared_draft, "/publish")).status_code == 403
+    assert client_for(app, drafter.person).post(at(shared_draft, "/publish")).status_code == 303
+    assert db.session.get(Statement, shared_draft.id).published_at is not None
 
 
 # ---- signing ---------------------------------------------------------------------------------------
@@ -317,16 +308,16 @@ def test_signing_for_an_organisation_one_is_not_admin_of_is_refused(app, opened)
     assert db_state() == before
 
 
-def test_signing_a_draft_a_closed_or_unknown_statement_is_refused(app, draft, drafter):
+def test_signing_a_draft_a_closed_or_unknown_statement_is_refused(app, shared_draft, drafter):
     signer = commenter()
     c = client_for(app, signer.person)
     before = db_state()
-    assert c.post(at(draft, "/sign"), data={"signer": f"org:{signer.org.id}"}).status_code == 404
+    assert c.post(at(shared_draft, "/sign"), data={"signer": f"org:{signer.org.id}"}).status_code == 404
     assert c.post("/en/statements/9999/sign", data={"signer": f"org:{signer.org.id}"}).status_code == 404
-    st.open_statement(drafter, draft, now=utcnow())
-    st.close_statement(drafter, draft, now=utcnow())
+    st.open_statement(drafter, shared_draft, now=utcnow())
+    st.close_statement(drafter, shared_draft, now=utcnow())
     before = db_state()
-    r = c.post(at(draft, "/sign"), data={"signer": f"org:{signer.org.id}"})
+    r = c.post(at(shared_draft, "/sign"), data={"signer": f"org:{signer.org.id}"})
     assert r.status_code == 403 and "not open for signature" in page_text(r)
     assert db_state() == before
 

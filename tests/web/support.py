@@ -24,6 +24,26 @@ from tests.factories import make_person
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
 
+@pytest.fixture
+def in_english_request(app: Flask) -> Iterator[None]:
+    """Actions run inside requests (views) or the demo loader; an Invalid's message is translated when the
+    exception is made, which needs a locale: action tests use this to act inside an English request."""
+    with app.test_request_context("/en/"):
+        yield
+
+
+def events_since(seq: int) -> list[Any]:
+    """The record's events from sequence number seq on, freshly read."""
+    from consult.record import Event
+    db.session.expire_all()
+    return list(db.session.scalars(select(Event).where(Event.seq >= seq).order_by(Event.seq)))
+
+
+def payload(event: Any) -> dict[str, Any]:
+    import json
+    return json.loads(event.leaf)["payload"]
+
+
 def client_for(app: Flask, person: Person, password: str = PASSWORD) -> Client:
     """Another browser, logged in as person through the real login form."""
     app.test_client_class = Client
