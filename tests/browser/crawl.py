@@ -39,6 +39,7 @@ NOT_PAGES = {
     "consultations.comments_json": "every comment of a consultation as JSON (application/json, sent as a download)",
     "statements.signatories_csv": "a statement's signatory list as CSV (text/csv, sent as a download)",
     "statements.signatories_json": "a statement's signatory list as JSON (application/json)",
+    "statements.feed": "the Atom feed of new statements (application/atom+xml, for feed readers)",
 }
 
 Key = tuple[str, "str | None"]  # (endpoint, lang); endpoint "404" for an address no rule matches
