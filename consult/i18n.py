@@ -92,6 +92,11 @@ def format_moment(moment: datetime | None, kind: str = "date", lang: str | None 
     return babel_format_datetime(moment, pattern, tzinfo=SEOUL, locale=lang)
 
 
+def days_until(moment: datetime, now: datetime) -> int:
+    """Calendar days from now to moment as Seoul counts them: 0 on the day itself, 1 the day before …"""
+    return (moment.astimezone(SEOUL).date() - now.astimezone(SEOUL).date()).days
+
+
 def switch_language_url(lang: str) -> str:
     """The current page in another language: same endpoint, arguments and query string."""
     if request.url_rule is None or "lang" not in request.url_rule.arguments:
@@ -129,6 +134,6 @@ def init_app(app: Flask) -> None:
             values["lang"] = current_lang()
 
     app.jinja_env.globals.update(switch_language_url=switch_language_url, page_lang=current_lang, LANGUAGE_NAMES=LANGUAGE_NAMES,
-                                 other_lang=other_lang)
+                                 other_lang=other_lang, days_until=days_until)
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["paragraphs"] = paragraphs

@@ -134,3 +134,18 @@ def test_dates_on_pages_are_seoul_dates(app, client):
     org = make_org(admin=admin, now=LATE_MONDAY_UTC)
     assert "2024년 5월 21일 (화)" in client.get(f"/ko/organizations/{org.slug}").get_data(as_text=True)
     assert "Tue 21 May 2024" in client.get(f"/en/organizations/{org.slug}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("now, deadline, days", [
+    # Seoul 19:00 on the 9th; the deadline is 18:00 Seoul on the 10th: one calendar day, not "today"
+    ("2026-12-09T10:00:00+00:00", "2026-12-10T09:00:00+00:00", 1),
+    ("2026-12-10T00:30:00+00:00", "2026-12-10T09:00:00+00:00", 0),
+    # 23:30 UTC on the 9th is already the 10th in Seoul
+    ("2026-12-09T23:30:00+00:00", "2026-12-10T09:00:00+00:00", 0),
+    ("2026-12-09T10:00:00+00:00", "2026-12-30T09:00:00+00:00", 21),
+])
+def test_days_until_counts_seoul_calendar_days(now, deadline, days):
+    from datetime import datetime
+
+    from consult.i18n import days_until
+    assert days_until(datetime.fromisoformat(deadline), datetime.fromisoformat(now)) == days

@@ -126,6 +126,9 @@ def update_organization(actor: policy.Actor, org: Organization, data: OrgInput, 
     after = {"name": org.name, "short_name": org.short_name, "description": org.description,
              "website": org.website, "kind": org.kind, "subkind": org.subkind}
     changed = sorted(k for k in before if before[k] != after[k])
+    if "name" in changed or "kind" in changed:
+        from ..statements.actions import follow_organization
+        follow_organization(org)
     if changed:
         record.append(EventType.ORGANIZATION_UPDATED, actor=actor, subject=org,
                       payload={"changed": changed, "name": org.name.as_dict()}, now=now)

@@ -384,6 +384,14 @@ def withdraw_signature(actor: policy.Actor, sig: Signature, reason: Bilingual, *
     return sig
 
 
+def follow_organization(org: Organization) -> None:
+    """After an organisation's profile changed: its signatures sort and group under its current name and kind."""
+    name = org.name
+    db.session.execute(update(Signature).where(Signature.organization_id == org.id).values(
+        sort_name_ko=name.ko or name.en or "", sort_name_en=name.en or name.ko or "",
+        list_group=case((Signature.withdrawn_at.is_(None), int(Group.of_kind(org.kind))), else_=int(Group.WITHDRAWN))))
+
+
 def forget_person(person_id: int) -> None:
     """On erasure: an individual's signatures keep counting but no longer carry a name."""
     db.session.execute(update(Signature).where(Signature.person_id == person_id, Signature.organization_id.is_(None))

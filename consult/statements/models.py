@@ -234,6 +234,8 @@ class Signature(db.Model):
         Index("ix_signature_by_date", "statement_id", "list_group", "signed_at", "id"),
         Index("ix_signature_by_name_ko", "statement_id", "list_group", "sort_name_ko", "id"),
         Index("ix_signature_by_name_en", "statement_id", "list_group", "sort_name_en", "id"),
+        # counts per group and of pending re-confirmations, read from the index alone
+        Index("ix_signature_counts", "statement_id", "list_group", "version"),
         Index("ix_signature_person", "person_id"),
         Index("ix_signature_org", "organization_id"),
     )

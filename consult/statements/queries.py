@@ -3,6 +3,7 @@ sorted, keyset-paginated), counts per group, and the full lists behind print and
 a fixed number of queries whatever the number of signatures."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
@@ -17,7 +18,7 @@ from ..pagination import Page, read_cursor, read_moment_cursor
 from .models import CoDrafter, Group, Signature, Statement, StatementVersion, Status, Submission
 
 PAGE_SIZE = 20
-SIGNATURE_PAGE_SIZE = 100
+SIGNATURE_PAGE_SIZE = 50
 SORTS = ("date", "name")
 
 
@@ -163,7 +164,8 @@ def signature_or_404(s: Statement, signature_id: int) -> Signature:
 def signing_counts(s: Statement) -> tuple[dict[Group, int], int]:
     """Signatures per group (withdrawn ones in their own group), and how many still await re-confirmation
     of the current version: one indexed query."""
-    pending = func.count().filter(Signature.withdrawn_at.is_(None), Signature.version < s.current_version)
+    # withdrawn signatures are in their own group: the filter reads only indexed columns
+    pending = func.count().filter(Signature.list_group != Group.WITHDRAWN, Signature.version < s.current_version)
     rows = db.session.execute(select(Signature.list_group, func.count(), pending)
                               .where(Signature.statement_id == s.id).group_by(Signature.list_group)).all()
     return {Group(g): n for g, n, _p in rows}, sum(p for _g, _n, p in rows)
@@ -213,14 +215,37 @@ def signature_page(s: Statement, *, sort: str, lang: str, after: str | None,
     return Page.of(rows, limit, key)
 
 
-def all_signatures(s: Statement, *, lang: str, include_withdrawn: bool = True) -> Iterator[Signature]:
-    """Every signature in list order (by name), streamed in chunks for print and export."""
+def all_signatures(s: Statement, *, lang: str) -> Iterator[Signature]:
+    """Every signature in list order (by name), streamed in chunks for the exports."""
     stmt = (select(Signature).where(Signature.statement_id == s.id)
             .options(joinedload(Signature.organization), joinedload(Signature.person))
             .order_by(Signature.list_group, _sort_column("name", lang), Signature.id))
-    if not include_withdrawn:
-        stmt = stmt.where(Signature.withdrawn_at.is_(None))
     yield from db.session.scalars(stmt.execution_options(yield_per=1000))
+
+
+@dataclass(frozen=True)
+class PrintedName:
+    name: str
+    lang: str
+    pending: bool
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def printed_names(s: Statement, lang: str) -> list[tuple[Group, list[PrintedName]]]:
+    """Every current signatory's name by group, for the printed statement: one query of three columns (the
+    sort names are the public names: an organisation's, or a consenting individual's)."""
+    column = _sort_column("name", lang)
+    rows = db.session.execute(select(Signature.list_group, column, Signature.version).where(
+        Signature.statement_id == s.id, Signature.list_group.not_in([Group.WITHDRAWN, Group.UNNAMED]))
+        .order_by(Signature.list_group, column, Signature.id)).all()
+    groups: list[tuple[Group, list[PrintedName]]] = []
+    for group, name, number in rows:
+        if not groups or groups[-1][0] != group:
+            groups.append((Group(group), []))
+        groups[-1][1].append(PrintedName(name, "ko" if _HANGUL.search(name) else "en", number < s.current_version))
+    return groups
 
 
 def submissions(s: Statement) -> list[Submission]:

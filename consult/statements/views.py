@@ -387,11 +387,9 @@ def print_view(statement_id: int):
     s, co, _v = load(statement_id)
     if s.opened_at is None:
         abort(404)
-    signatures = list(queries.all_signatures(s, lang=g.lang, include_withdrawn=False))
-    unnamed = sum(1 for sig in signatures if sig.list_group == Group.UNNAMED)
+    counts, _pending = queries.signing_counts(s)
     return render_template("statements/print.html", s=s, co=co, version=queries.current(s), now=utcnow(),
-                           signatures=[sig for sig in signatures if sig.list_group != Group.UNNAMED],
-                           unnamed=unnamed, groups={grp.value: grp for grp in Group})
+                           groups=queries.printed_names(s, g.lang), unnamed=counts.get(Group.UNNAMED, 0))
 
 
 # ---- signing --------------------------------------------------------------------------------------

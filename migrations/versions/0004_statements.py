@@ -82,6 +82,7 @@ def upgrade():
         batch_op.create_index('ix_signature_by_name_en', ['statement_id', 'list_group', 'sort_name_en', 'id'], unique=False)
         batch_op.create_index('ix_signature_by_name_ko', ['statement_id', 'list_group', 'sort_name_ko', 'id'], unique=False)
         batch_op.create_index('ix_signature_org', ['organization_id'], unique=False)
+        batch_op.create_index('ix_signature_counts', ['statement_id', 'list_group', 'version'], unique=False)
         batch_op.create_index('ix_signature_person', ['person_id'], unique=False)
 
     op.create_table('statement_co_drafter',
@@ -157,6 +158,7 @@ def downgrade():
     with op.batch_alter_table('signature', schema=None) as batch_op:
         batch_op.drop_index('ix_signature_person')
         batch_op.drop_index('ix_signature_org')
+        batch_op.drop_index('ix_signature_counts')
         batch_op.drop_index('ix_signature_by_name_ko')
         batch_op.drop_index('ix_signature_by_name_en')
         batch_op.drop_index('ix_signature_by_date')

@@ -754,3 +754,17 @@ def test_bulk_signatures_are_the_rows_sign_would_write(drafter, signer, now):
                                                     if g != Group.WITHDRAWN)
     # the actions carry on from there: a real signature lands after the bulk ones and is counted
     assert st.sign(commenter(), in_bulk, now=now).version == 2 and in_bulk.signature_count == 13
+
+
+def test_a_renamed_organisation_sorts_and_prints_under_its_new_name(statement, signer, now):
+    from consult.orgs import actions as orgs
+    sig = st.sign(signer, statement, now=now)
+    org = signer.org
+    orgs.update_organization(signer, org, orgs.OrgInput(
+        name=Bilingual("가나다 인권연대", "Ganada Human Rights"), short_name=org.short_name, kind=org.kind,
+        subkind=org.subkind, website=org.website, description=org.description), now=now)
+    db.session.expire_all()
+    sig = db.session.get(Signature, sig.id)
+    assert (sig.sort_name_ko, sig.sort_name_en) == ("가나다 인권연대", "Ganada Human Rights")
+    (group, names), = queries.printed_names(statement, "ko")
+    assert group is Group.CIVIL_SOCIETY and [n.name for n in names] == ["가나다 인권연대"]
