@@ -412,6 +412,8 @@ def sign(statement_id: int):
     now = utcnow()
     if s.opened_at is None:
         abort(404)
+    if s.status_at(now) is not Status.OPEN:  # a form opened in time and posted after the deadline
+        return _signing_response(s, v, now, _("This statement is not open for signature. Nothing was saved."), 403)
     form = SignForm()
     options = {actions.signer_key(a): a for a in v.actors}
     form.signer.choices = [(k, k) for k in options]

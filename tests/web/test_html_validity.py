@@ -70,6 +70,18 @@ def _crawl_all(app: Flask, site: Site, save) -> tuple[list, list[str]]:  # type:
                     assert r.status_code == status, r.get_data(as_text=True)[:300]
                     save(f"org_admin POST /{lang}/consultations/{consultation}/comments ({what})",
                          r.get_data(as_text=True))
+                st_ids = site.statements
+                for path, status, what in (
+                        ("/statements/new", 422, "empty draft, shown again with its errors"),
+                        (f"/statements/{st_ids.open}/edit", 422, "new version without a change note"),
+                        (f"/statements/{st_ids.open}/signatures/{st_ids.forum_signature}/withdraw", 422,
+                         "withdrawal with an overlong reason"),
+                        (f"/statements/{st_ids.closed}/sign", 403, "signing a closed statement, refused")):
+                    data = {"reason-en": "x" * 1001} if "withdraw" in path else {"signer": "person:1"}
+                    with app.app_context():
+                        r = client.post(f"/{lang}{path}", data=data if "new" not in path and "edit" not in path else {})
+                    assert r.status_code == status, (path, r.status_code, r.get_data(as_text=True)[:300])
+                    save(f"org_admin POST /{lang}{path} ({what})", r.get_data(as_text=True))
     client = _client(app)
     for lang in ("ko", "en"):
         with app.app_context():
