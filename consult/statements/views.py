@@ -187,7 +187,7 @@ def create():
     form.org.choices = [(str(a.org.id), a.org.name.pick(g.lang).text) for a in actors]  # type: ignore[union-attr]
     form.consultation.choices = _consultation_choices()
     chosen = next((a for a in actors if str(a.org.id) == (form.org.data or "")), actors[0])  # type: ignore[union-attr]
-    form.co_drafters.choices = _co_drafter_choices(None)
+    form.co_drafters.choices = _co_drafter_choices(actors[0].org.id if len(actors) == 1 else None)  # type: ignore[union-attr]
     if request.method == "GET" and request.args.get("consultation"):
         form.consultation.data = request.args["consultation"]
     if form.validate_on_submit():
