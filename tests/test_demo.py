@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,8 +56,9 @@ def test_demo_loads_people_organisations_and_their_history(app, client):
     assert times == sorted(times)
     verified = [e for e in events if e.event_type == EventType.ORGANIZATION_VERIFIED]
     assert len(verified) == 22
-    # demo accounts log in with the shared password; the only mail asks the organisations that signed
-    # version 1 of the register statement to re-confirm version 2
+    # demo accounts log in with the shared password; the mail asks the organisations that signed version 1
+    # of the register statement to re-confirm version 2, and tells each commenter of their disposition
+    # (an organisation's admins, an individual themself)
     r = client.post("/en/login", data={"email": "haneul@opencircuit.example.org",
                                        "password": data["meta"]["demo_password"]})
     assert r.status_code == 303
@@ -65,8 +67,22 @@ def test_demo_loads_people_organisations_and_their_history(app, client):
     emails = {p["id"]: p["email"] for p in data["people"]}
     asked = {emails[g["signed_by"]] for g in register["signatures"] if g["reconfirmation"]}
     assert len(asked) == 4
-    assert {m.to_address for m in db.session.scalars(db.select(OutboxMessage))} == asked
-    assert count(OutboxMessage) == 4
+    told = Counter()
+    for c in data["consultations"]:
+        for m in c["comments"]:
+            if m["disposition"]:
+                for p in data["people"]:
+                    if (any(ms["org"] == m["on_behalf_of"] and ms["role"] == "admin" for ms in p["memberships"])
+                            if m["on_behalf_of"] else p["id"] == m["author_person"]):
+                        told[p["email"]] += 1
+    mails = db.session.scalars(db.select(OutboxMessage)).all()
+    assert {m.to_address for m in mails if "re-confirm" in m.subject or "재확인" in m.subject} == asked
+    assert Counter(m.to_address for m in mails if m.subject.startswith(("처리결과", "Disposition"))) == told
+    assert sum(told.values()) == 14
+    # and every invited organisation's admins hear of their invitation, each requester of the decision
+    invited = {(i["org"], i["purpose"]) for c in data["consultations"] for i in c.get("invitations") or []}
+    invitation_mails = [m for m in mails if m.subject.startswith(("의견수렴 초청", "Invitation to a consultation"))]
+    assert invitation_mails and len(invitation_mails) >= len(invited)
 
 
 def test_demo_loader_refuses_a_database_with_people(app):

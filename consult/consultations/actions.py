@@ -10,16 +10,19 @@ from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import func, select
 
 from .. import policy, record
+from ..accounts.models import Person
 from ..errors import Denied, Invalid
 from ..extensions import atomic, db
 from ..i18n import Bilingual
-from ..orgs.models import Organization, OrgKind
+from ..mail.actions import enqueue, external_url
+from ..orgs.models import Membership, Organization, OrgKind, Role
 from ..record import EventType
 from ..sanitize import clean_source, sanitize
 from . import campaigns, queries, uploads
 from .models import (Attachment, Comment, CommentBand, CommentRevision, CommentStatus, Consultation,
-                     DeadlineChange, Disposition, DispositionSection, Invitation, InvitationState, Mode, NoticeType, Outcome,
-                     ParticipationRequest, Purpose, RequestDecision, ResultReport, Section, Status, Version)
+                     DeadlineChange, Disposition, DispositionSection, Invitation, InvitationState, Meeting, MeetingFormat,
+                     MeetingKind, MeetingOrganization, Mode, NoticeType, Outcome, ParticipationRequest, Purpose,
+                     RequestDecision, ResultReport, Section, Status, Version)
 
 MAX_COMMENT = 10_000
 MAX_SECTIONS = 200
@@ -513,7 +516,17 @@ def _changed_sections(c: Consultation, comment: Comment, ids: tuple[int, ...]) -
 @atomic
 def record_disposition(actor: policy.Actor, comment: Comment, data: DispositionInput, *,
                        now: datetime) -> Disposition:
-    """Record (or change) how a comment was handled; one disposition per comment (UNIQUE)."""
+    """Record (or change) how a comment was handled; one disposition per comment (UNIQUE). The commenter
+    is told by mail, in the same transaction."""
+    disposition, news = _decide(actor, comment, data, now)
+    _tell_commenters(_comment_consultation(comment), [(comment, news)], data, now=now)
+    return disposition
+
+
+def _decide(actor: policy.Actor, comment: Comment, data: DispositionInput,
+            now: datetime) -> tuple[Disposition, str | None]:
+    """Write one disposition and its event; also says what the commenter should hear: "recorded",
+    "changed", or None when a saved disposition was saved again as it was."""
     c = _comment_consultation(comment)
     if not policy.can_decide_disposition(actor, c, now=now):
         raise Denied(_l("Only the owning organisation's officials record dispositions, until the "
@@ -525,10 +538,14 @@ def record_disposition(actor: policy.Actor, comment: Comment, data: DispositionI
     sections = _changed_sections(c, comment, data.changed_section_ids)
     disposition = db.session.scalar(select(Disposition).where(Disposition.comment_id == comment.id))
     event = EventType.DISPOSITION_CHANGED if disposition else EventType.DISPOSITION_RECORDED
+    news: str | None = "recorded"
     if disposition is None:
         disposition = Disposition(comment_id=comment.id, consultation_id=c.id, decided_at=now)
         db.session.add(disposition)
     else:
+        before = (disposition.outcome, disposition.reason, set(db.session.scalars(
+            select(DispositionSection.section_id).where(DispositionSection.disposition_id == disposition.id))))
+        news = None if before == (data.outcome, data.reason, {s.id for s in sections}) else "changed"
         disposition.changed_at = now
     disposition.outcome, disposition.reason = data.outcome, data.reason
     disposition.decided_by_id = actor.person.id  # type: ignore[union-attr]
@@ -538,19 +555,65 @@ def record_disposition(actor: policy.Actor, comment: Comment, data: DispositionI
     record.append(event, actor=actor, subject=disposition, scope=c, payload={
         "comment": comment.id, "outcome": str(data.outcome), "reason": data.reason.as_dict(),
         "changed_sections": sorted(s.id for s in sections)}, now=now)
-    return disposition
+    return disposition, news
 
 
 @atomic
 def record_campaign_disposition(actor: policy.Actor, c: Consultation, campaign_id: int, data: DispositionInput,
                                 *, now: datetime) -> list[Disposition]:
-    """Answer every published comment of one campaign (form-letter group) at once."""
+    """Answer every published comment of one campaign (form-letter group) at once; each author hears of it
+    in one mail, however many of the group's comments are theirs."""
     members = list(db.session.scalars(select(Comment).where(
         Comment.consultation_id == c.id, Comment.campaign_id == campaign_id,
         Comment.status == CommentStatus.PUBLISHED).order_by(Comment.id)))
     if not members:
         raise Invalid("campaign", _l("There is no such group of comments in this consultation."))
-    return [record_disposition(actor, m, data, now=now) for m in members]
+    decided = [_decide(actor, m, data, now) for m in members]
+    _tell_commenters(c, [(m, news) for m, (_, news) in zip(members, decided)], data, now=now,
+                     group_size=len(members))
+    return [d for d, _ in decided]
+
+
+def _tell_commenters(c: Consultation, answered: list[tuple[Comment, str | None]], data: DispositionInput, *,
+                     now: datetime, group_size: int = 0) -> None:
+    """Mail each author of an answered comment in the recipient's language: an organisation through its
+    current admins (whoever wrote the comment may have left since), an individual themself; erased people
+    and people without an address get nothing. One mail per author and recipient, listing their comments."""
+    by_author: dict[tuple[str, int], list[tuple[Comment, str]]] = {}
+    for comment, news in answered:
+        if news is None:
+            continue
+        if comment.author_org_id is not None:
+            by_author.setdefault(("org", comment.author_org_id), []).append((comment, news))
+        elif comment.author_id is not None:
+            by_author.setdefault(("person", comment.author_id), []).append((comment, news))
+    if not by_author:
+        return
+    org_ids = [i for kind, i in by_author if kind == "org"]
+    person_ids = [i for kind, i in by_author if kind == "person"]
+    reachable = (Person.erased_at.is_(None), Person.email.is_not(None))
+    recipients: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    if org_ids:
+        for org_id, email, locale in db.session.execute(
+                select(Membership.organization_id, Person.email, Person.locale)
+                .join(Person, Membership.person_id == Person.id)
+                .where(Membership.organization_id.in_(org_ids), Membership.role == Role.ADMIN, *reachable)
+                .order_by(Person.email)):
+            recipients.setdefault(("org", org_id), []).append((email, locale))
+    if person_ids:
+        for person_id, email, locale in db.session.execute(
+                select(Person.id, Person.email, Person.locale).where(Person.id.in_(person_ids), *reachable)):
+            recipients[("person", person_id)] = [(email, locale)]
+    orgs = {o.id: o for o in db.session.scalars(select(Organization).where(
+        Organization.id.in_([*org_ids, c.owner_org_id])))}
+    for author, items in by_author.items():
+        for email, locale in recipients.get(author, []):
+            links = [external_url("consultations.comment", lang=locale, consultation_id=c.id, comment_id=m.id)
+                     for m, _ in items]
+            enqueue(email, "disposition_recorded", lang=locale, now=now, consultation=c,
+                    owner=orgs[c.owner_org_id], org=orgs.get(author[1]) if author[0] == "org" else None,
+                    changed=all(news == "changed" for _, news in items), outcome=data.outcome,
+                    reason=data.reason, links=links, group_size=group_size)
 
 
 # ---- conclusion -----------------------------------------------------------------------------------
@@ -594,30 +657,179 @@ def conclude(actor: policy.Actor, c: Consultation, *, title: Bilingual, body: Bi
 
 # ---- who takes part (the interface arrives with the invitations issue) ----------------------------
 
+# ---- participation: invitations, requests, meetings (SPEC §2, §7) -------------------------------------
+
+MAX_INVITATIONS_AT_ONCE = 200
+MAX_MEETING_ORGS = 200
+REMINDER_BEFORE = timedelta(days=3)
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def _admins(org_id: int) -> list[tuple[str, str]]:
+    """(email, locale) of an organisation's current admins who can receive mail."""
+    from ..accounts.models import Person
+    from ..orgs.models import Membership, Role
+    return list(db.session.execute(select(Person.email, Person.locale).join(Membership, Membership.person_id == Person.id)
+                                   .where(Membership.organization_id == org_id, Membership.role == Role.ADMIN,
+                                          Person.email.is_not(None), Person.erased_at.is_(None))
+                                   .order_by(Person.id)).all())
+
+
+def _mail(recipients: list[tuple[str, str]], template: str, c: Consultation, *, now: datetime,
+          **context: object) -> None:
+    """One mail per recipient in their language, linking to the consultation's page in that language."""
+    from ..mail.actions import enqueue, external_url
+    owner = db.session.get(Organization, c.owner_org_id)
+    for email, locale in recipients:
+        enqueue(email, template, lang=locale, now=now, consultation=c, owner=owner,
+                link=external_url("consultations.show", lang=locale, consultation_id=c.id), **context)
+
+
+def _check_message(message: Bilingual) -> None:
+    for side in (message.ko, message.en):
+        if side and len(side) > 3000:
+            raise Invalid("message", _l("At most %(max)d characters.", max=3000))
+
+
+def _can_invite(actor: policy.Actor, c: Consultation, now: datetime) -> None:
+    if not policy.can_manage_consultation(actor, c) or c.published_at is None \
+            or c.status_at(now) in (Status.CLOSED, Status.CONCLUDED):
+        raise Denied(_l("Only the owning organisation's officials invite organisations, while the consultation "
+                        "is published and not yet closed."))
+
+
 @atomic
 def invite_organization(actor: policy.Actor, c: Consultation, org: Organization, purpose: Purpose,
                         message: Bilingual, *, now: datetime) -> Invitation:
-    if not policy.can_manage_consultation(actor, c) or c.status_at(now) is Status.CONCLUDED:
-        raise Denied(_l("Only the owning organisation's officials invite organisations."))
+    """Invite a verified organisation for one purpose; its admins are mailed."""
+    _can_invite(actor, c, now)
+    _check_message(message)
     if not org.is_verified:
         raise Invalid("organization", _l("Only verified organisations can be invited."))
+    if org.id == c.owner_org_id:
+        raise Invalid("organization", _l("The owning organisation does not invite itself."))
     if db.session.scalar(select(Invitation.id).where(Invitation.consultation_id == c.id,
                                                      Invitation.organization_id == org.id,
                                                      Invitation.purpose == purpose)):
         raise Invalid("organization", _l("This organisation is already invited for this purpose."))
     invitation = Invitation(consultation_id=c.id, organization_id=org.id, invited_by_id=actor.person.id,  # type: ignore[union-attr]
                             sent_at=now, purpose=purpose, message=message, state=InvitationState.SENT,
-                            answer_reason=Bilingual(None, None))
+                            answer_reason=Bilingual(None, None), invited_name=Bilingual(None, None),
+                            withdrawal_reason=Bilingual(None, None))
     db.session.add(invitation)
     record.append(EventType.INVITATION_SENT, actor=actor, subject=invitation, scope=c,
                   payload={"organization": org.id, "purpose": str(purpose)}, now=now)
+    _mail(_admins(org.id), "invitation_sent", c, now=now, invitation=invitation, org=org)
+    return invitation
+
+
+@atomic
+def invite_organizations(actor: policy.Actor, c: Consultation, org_ids: list[int], purpose: Purpose,
+                         message: Bilingual, *, now: datetime) -> list[Invitation]:
+    """Invite several organisations at once (one transaction: all or none)."""
+    ids = list(dict.fromkeys(org_ids))
+    if not ids:
+        raise Invalid("organizations", _l("Choose at least one organisation to invite."))
+    if len(ids) > MAX_INVITATIONS_AT_ONCE:
+        raise Invalid("organizations", _l("Invite at most %(count)d organisations at once.",
+                                          count=MAX_INVITATIONS_AT_ONCE))
+    orgs = {o.id: o for o in db.session.scalars(select(Organization).where(Organization.id.in_(ids)))}
+    if len(orgs) != len(ids):
+        raise Invalid("organizations", _l("Only verified organisations can be invited."))
+    return [invite_organization(actor, c, orgs[i], purpose, message, now=now) for i in ids]
+
+
+@atomic
+def invite_by_email(actor: policy.Actor, c: Consultation, email: str, name: Bilingual, purpose: Purpose,
+                    message: Bilingual, *, now: datetime) -> Invitation:
+    """Invite an organisation not yet on the platform by email: the invitation is public under the name
+    given (never the address) and attaches to the organisation once it registers and is verified."""
+    from ..accounts.models import Person
+    from ..orgs.models import Membership
+    _can_invite(actor, c, now)
+    _check_message(message)
+    email = (email or "").strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise Invalid("email", _l("Enter a valid email address."))
+    if not name:
+        raise Invalid("name", _l("Give the organisation's name: it is shown publicly with the invitation."))
+    member_of = db.session.scalars(select(Membership.organization_id).join(Person, Person.id == Membership.person_id)
+                                   .where(func.lower(Person.email) == email)).all()
+    verified = db.session.scalars(select(Organization).where(Organization.id.in_(member_of))).all() if member_of else []
+    verified = [o for o in verified if o.is_verified and o.id != c.owner_org_id]
+    if len(verified) == 1:  # the address belongs to a verified organisation on the platform: invite it directly
+        return invite_organization(actor, c, verified[0], purpose, message, now=now)
+    if db.session.scalar(select(Invitation.id).where(Invitation.consultation_id == c.id,
+                                                     Invitation.invited_email == email,
+                                                     Invitation.purpose == purpose)):
+        raise Invalid("email", _l("This address is already invited for this purpose."))
+    invitation = Invitation(consultation_id=c.id, invited_email=email, invited_name=name,
+                            invited_by_id=actor.person.id, sent_at=now, purpose=purpose, message=message,  # type: ignore[union-attr]
+                            state=InvitationState.SENT, answer_reason=Bilingual(None, None),
+                            withdrawal_reason=Bilingual(None, None))
+    db.session.add(invitation)
+    # the address stays out of the record; its hash lets anyone holding the address check the entry
+    record.append(EventType.INVITATION_SENT, actor=actor, subject=invitation, scope=c,
+                  payload={"organization": None, "name": name.as_dict(), "email_sha256": record.sha256_hex(email),
+                           "purpose": str(purpose)}, now=now)
+    _mail([(email, "ko")], "invitation_by_email", c, now=now, invitation=invitation)  # both languages inside
+    return invitation
+
+
+def attach_email_invitations(org: Organization, *, now: datetime) -> int:
+    """When an organisation is verified: invitations sent by email to one of its members become its own
+    (called inside the verification action). Returns how many attached."""
+    from ..accounts.models import Person
+    from ..orgs.models import Membership
+    emails = [e.lower() for e in db.session.scalars(select(Person.email).join(Membership, Membership.person_id == Person.id)
+                                                    .where(Membership.organization_id == org.id,
+                                                           Person.email.is_not(None)))]
+    if not emails:
+        return 0
+    attached = 0
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.organization_id.is_(None),
+                                                                  Invitation.invited_email.in_(emails))
+                                         .order_by(Invitation.id)).all():
+        taken = db.session.scalar(select(Invitation.id).where(
+            Invitation.consultation_id == invitation.consultation_id, Invitation.organization_id == org.id,
+            Invitation.purpose == invitation.purpose))
+        if taken:
+            continue
+        invitation.organization_id, invitation.attached_at = org.id, now
+        c = db.session.get(Consultation, invitation.consultation_id)
+        record.append(EventType.INVITATION_ATTACHED, actor=None, subject=invitation, scope=c,
+                      payload={"organization": org.id}, now=now)
+        attached += 1
+    return attached
+
+
+@atomic
+def withdraw_invitation(actor: policy.Actor, invitation: Invitation, reason: Bilingual, *,
+                        now: datetime) -> Invitation:
+    """Withdraw an invitation (never delete it): the reason is public and the organisation is told."""
+    c = db.session.get(Consultation, invitation.consultation_id)
+    if c is None or not policy.can_manage_consultation(actor, c) or c.status_at(now) is Status.CONCLUDED:
+        raise Denied(_l("Only the owning organisation's officials withdraw invitations, until the consultation "
+                        "concludes."))
+    if invitation.state not in (InvitationState.SENT, InvitationState.ACCEPTED):
+        raise Invalid("reason", _l("This invitation can no longer be withdrawn."))
+    if not reason:
+        raise Invalid("reason", _l("Give the reason for withdrawing the invitation; it will be public."))
+    _check_message(reason)
+    invitation.state, invitation.withdrawn_at = InvitationState.WITHDRAWN, now
+    invitation.withdrawn_by_id, invitation.withdrawal_reason = actor.person.id, reason  # type: ignore[union-attr]
+    record.append(EventType.INVITATION_WITHDRAWN, actor=actor, subject=invitation, scope=c,
+                  payload={"reason": reason.as_dict()}, now=now)
+    if invitation.organization_id is not None:
+        _mail(_admins(invitation.organization_id), "invitation_withdrawn", c, now=now, invitation=invitation)
     return invitation
 
 
 @atomic
 def answer_invitation(actor: policy.Actor, invitation: Invitation, accept: bool, reason: Bilingual, *,
                       now: datetime) -> Invitation:
-    org = db.session.get(Organization, invitation.organization_id)
+    """The invited organisation accepts or declines (with an optional public reason)."""
+    org = db.session.get(Organization, invitation.organization_id) if invitation.organization_id else None
     if org is None or not policy.can_act_for(actor, org):
         raise Denied(_l("Only members of the invited organisation can answer its invitation."))
     if invitation.state is not InvitationState.SENT:
@@ -625,8 +837,10 @@ def answer_invitation(actor: policy.Actor, invitation: Invitation, accept: bool,
     c = db.session.get(Consultation, invitation.consultation_id)
     if c is None or c.status_at(now) in (Status.CLOSED, Status.CONCLUDED):
         raise Invalid("answer", _l("This consultation has closed; the invitation can no longer be answered."))
+    _check_message(reason)
     invitation.state = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
     invitation.answered_at, invitation.answer_reason = now, reason
+    invitation.answered_by_id = actor.person.id  # type: ignore[union-attr]
     record.append(EventType.INVITATION_ANSWERED, actor=actor, subject=invitation, scope=c,
                   payload={"state": str(invitation.state), "reason": reason.as_dict()}, now=now)
     return invitation
@@ -635,6 +849,7 @@ def answer_invitation(actor: policy.Actor, invitation: Invitation, accept: bool,
 @atomic
 def request_participation(actor: policy.Actor, c: Consultation, motivation: Bilingual, *,
                           now: datetime) -> ParticipationRequest:
+    """A verified organisation asks to take part in an invited consultation; the request is public."""
     if actor.org is None or not policy.can_act_for(actor, actor.org) or c.published_at is None \
             or actor.org.id == c.owner_org_id:
         raise Denied(_l("Only members of a verified organisation can ask to take part."))
@@ -642,6 +857,7 @@ def request_participation(actor: policy.Actor, c: Consultation, motivation: Bili
         raise Invalid("motivation", _l("Only a scheduled or open consultation for invited organisations takes requests."))
     if not motivation:
         raise Invalid("motivation", _l("Say why your organisation should take part."))
+    _check_message(motivation)
     if db.session.scalar(select(ParticipationRequest.id).where(ParticipationRequest.consultation_id == c.id,
                                                                ParticipationRequest.organization_id == actor.org.id)):
         raise Invalid("motivation", _l("Your organisation has already asked to take part in this consultation."))
@@ -658,6 +874,7 @@ def request_participation(actor: policy.Actor, c: Consultation, motivation: Bili
 @atomic
 def decide_participation(actor: policy.Actor, request: ParticipationRequest, grant: bool, reason: Bilingual, *,
                          now: datetime) -> ParticipationRequest:
+    """Grant or deny a request with a public reason; the requesting organisation's admins are told."""
     c = db.session.get(Consultation, request.consultation_id)
     if c is None or not policy.can_manage_consultation(actor, c) or c.status_at(now) is Status.CONCLUDED:
         raise Denied(_l("Only the owning organisation's officials decide participation requests, until "
@@ -666,8 +883,99 @@ def decide_participation(actor: policy.Actor, request: ParticipationRequest, gra
         raise Invalid("decision", _l("This request was already decided."))
     if not reason:
         raise Invalid("reason", _l("Give the reason for the decision; it will be public."))
+    _check_message(reason)
     request.decision = RequestDecision.GRANTED if grant else RequestDecision.DENIED
     request.decided_by_id, request.decided_at, request.reason = actor.person.id, now, reason  # type: ignore[union-attr]
     record.append(EventType.PARTICIPATION_DECIDED, actor=actor, subject=request, scope=c,
                   payload={"decision": str(request.decision), "reason": reason.as_dict()}, now=now)
+    _mail(_admins(request.organization_id), "participation_decided", c, now=now, request=request)
     return request
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    kind: MeetingKind
+    format: MeetingFormat
+    held_at: datetime
+    title: Bilingual
+    place: Bilingual
+    minutes: Bilingual
+    invited_org_ids: tuple[int, ...] = ()
+    attended_org_ids: tuple[int, ...] = ()
+    minutes_pdf: bytes | None = None
+    minutes_filename: str | None = None
+    ends_at: datetime | None = None
+
+
+@atomic
+def record_meeting(actor: policy.Actor, c: Consultation, data: MeetingInput, *, now: datetime) -> Meeting:
+    """Record a hearing or meeting held on a published consultation, with its organisations and minutes."""
+    if not policy.can_manage_consultation(actor, c) or c.published_at is None:
+        raise Denied(_l("Only the owning organisation's officials record meetings on a published consultation."))
+    if not data.title:
+        raise Invalid("title", _l("Give the meeting a title."))
+    if data.ends_at is not None and data.ends_at <= data.held_at:
+        raise Invalid("ends_at", _l("A meeting ends after it starts."))
+    if data.held_at > now:
+        raise Invalid("held_on", _l("Record a meeting once it has been held: the date is in the future."))
+    if data.held_at < c.published_at - timedelta(days=365):
+        raise Invalid("held_on", _l("The meeting date is more than a year before the consultation was published."))
+    for value in (data.minutes.ko, data.minutes.en):
+        if value and len(value) > 50_000:
+            raise Invalid("minutes", _l("At most %(max)d characters.", max=50_000))
+    ids = set(data.invited_org_ids) | set(data.attended_org_ids)
+    if len(ids) > MAX_MEETING_ORGS:
+        raise Invalid("attended", _l("At most %(count)d organisations per meeting.", count=MAX_MEETING_ORGS))
+    orgs = {o.id for o in db.session.scalars(select(Organization).where(Organization.id.in_(ids)))} if ids else set()
+    if orgs != ids:
+        raise Invalid("attended", _l("Choose organisations registered on the platform."))
+    meeting = Meeting(consultation_id=c.id, kind=data.kind, format=data.format, held_at=data.held_at,
+                      ends_at=data.ends_at,
+                      title=data.title, place=data.place, minutes=data.minutes, recorded_at=now,
+                      recorded_by_id=actor.person.id)  # type: ignore[union-attr]
+    if data.minutes_pdf is not None:
+        if len(data.minutes_pdf) > uploads.MAX_PDF_BYTES:
+            raise Invalid("minutes_pdf", _l("The file is larger than 10 MB."))
+        if not uploads.looks_like_pdf(data.minutes_pdf):
+            raise Invalid("minutes_pdf", _l("This file is not a PDF. Attach a PDF document."))
+        name = clean_source(data.minutes_filename or "").replace("/", "_").replace("\\", "_").strip() or "minutes.pdf"
+        meeting.minutes_filename = (name if name.lower().endswith(".pdf") else name + ".pdf")[-200:]
+        meeting.minutes_sha256, meeting.minutes_size = uploads.store(data.minutes_pdf), len(data.minutes_pdf)
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add_all(MeetingOrganization(meeting_id=meeting.id, organization_id=i,
+                                           invited=i in data.invited_org_ids, attended=i in data.attended_org_ids)
+                       for i in sorted(ids))
+    record.append(EventType.MEETING_RECORDED, actor=actor, subject=meeting, scope=c, now=now, payload={
+        "kind": str(data.kind), "format": str(data.format), "held_at": record.rfc3339(data.held_at),
+        "invited": sorted(data.invited_org_ids), "attended": sorted(data.attended_org_ids),
+        "minutes_sha256": record.sha256_hex(record.canonical(data.minutes.as_dict())),
+        "minutes_pdf_sha256": meeting.minutes_sha256})
+    return meeting
+
+
+@atomic
+def send_reminders(*, now: datetime) -> int:
+    """Three days before a consultation closes, remind each invited organisation (sent or accepted) that
+    has not commented yet; each invitation is reminded once. Returns how many invitations were reminded."""
+    due = db.session.scalars(select(Invitation).join(Consultation, Consultation.id == Invitation.consultation_id).where(
+        Invitation.organization_id.is_not(None), Invitation.reminded_at.is_(None),
+        Invitation.state.in_([InvitationState.SENT, InvitationState.ACCEPTED]),
+        Consultation.published_at.is_not(None), Consultation.concluded_at.is_(None),
+        Consultation.opens_at <= now, Consultation.closes_at > now,
+        Consultation.closes_at <= now + REMINDER_BEFORE).order_by(Invitation.id)).all()
+    reminded = 0
+    done: set[tuple[int, int]] = set()
+    for invitation in due:
+        invitation.reminded_at = now
+        key = (invitation.consultation_id, invitation.organization_id)  # type: ignore[assignment]
+        commented = db.session.scalar(select(Comment.id).where(
+            Comment.consultation_id == invitation.consultation_id,
+            Comment.author_org_id == invitation.organization_id, Comment.status == CommentStatus.PUBLISHED).limit(1))
+        if commented or key in done:  # one mail per organisation and consultation, whatever the purposes
+            continue
+        done.add(key)
+        c = db.session.get(Consultation, invitation.consultation_id)
+        _mail(_admins(invitation.organization_id), "consultation_reminder", c, now=now)  # type: ignore[arg-type]
+        reminded += 1
+    return reminded

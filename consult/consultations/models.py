@@ -74,6 +74,18 @@ class InvitationState(_Labelled):
     WITHDRAWN = "withdrawn"
 
 
+class MeetingKind(_Labelled):
+    PUBLIC_HEARING = "public_hearing"  # 공청회
+    ROUNDTABLE = "roundtable"  # 간담회
+    EXPERT_MEETING = "expert_meeting"  # 전문가 회의
+
+
+class MeetingFormat(_Labelled):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
 class RequestDecision(_Labelled):
     PENDING = "pending"
     GRANTED = "granted"
@@ -108,6 +120,12 @@ for _member, _label in [
     (InvitationState.ACCEPTED, _l("Invitation accepted")),
     (InvitationState.DECLINED, _l("Invitation declined")),
     (InvitationState.WITHDRAWN, _l("Invitation withdrawn")),
+    (MeetingKind.PUBLIC_HEARING, _l("Public hearing")),
+    (MeetingKind.ROUNDTABLE, _l("Roundtable")),
+    (MeetingKind.EXPERT_MEETING, _l("Expert meeting")),
+    (MeetingFormat.IN_PERSON, _l("In person")),
+    (MeetingFormat.ONLINE, _l("Online")),
+    (MeetingFormat.HYBRID, _l("In person and online")),
     (RequestDecision.PENDING, _l("Awaiting decision")),
     (RequestDecision.GRANTED, _l("Granted")),
     (RequestDecision.DENIED, _l("Denied")),
@@ -465,13 +483,20 @@ class ResultReport(db.Model):
 
 class Invitation(db.Model):
     """An organisation invited to a consultation for one purpose (written input, a hearing, an expert
-    meeting); the full workflow arrives with the invitations issue."""
+    meeting) — or, by email, one not yet on the platform: such an invitation attaches to the organisation
+    once it registers and is verified. Never deleted: withdrawing it is a state with a public reason.
+    "No answer" is not stored: it is a `sent` invitation whose consultation has closed."""
 
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    # an invitation by email: the address (never shown publicly) and the organisation's name as given
+    invited_email: Mapped[str | None] = mapped_column(String(254))
+    invited_name_ko: Mapped[str | None] = mapped_column(String(200))
+    invited_name_en: Mapped[str | None] = mapped_column(String(200))
+    invited_name: Mapped[Bilingual] = composite("invited_name_ko", "invited_name_en")
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     purpose: Mapped[Purpose] = mapped_column(StrEnumType(Purpose, 20))
@@ -480,17 +505,37 @@ class Invitation(db.Model):
     message: Mapped[Bilingual] = composite("message_ko", "message_en")
     state: Mapped[InvitationState] = mapped_column(StrEnumType(InvitationState, 10))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     answer_reason_ko: Mapped[str | None] = mapped_column(Text)
     answer_reason_en: Mapped[str | None] = mapped_column(Text)
     answer_reason: Mapped[Bilingual] = composite("answer_reason_ko", "answer_reason_en")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    withdrawal_reason_ko: Mapped[str | None] = mapped_column(Text)
+    withdrawal_reason_en: Mapped[str | None] = mapped_column(Text)
+    withdrawal_reason: Mapped[Bilingual] = composite("withdrawal_reason_ko", "withdrawal_reason_en")
+    attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the closing reminder, sent once
 
     organization = relationship("Organization", lazy="raise_on_sql")
+    invited_by = relationship("Person", foreign_keys=[invited_by_id], lazy="raise_on_sql")
 
     __table_args__ = (
         UniqueConstraint("consultation_id", "organization_id", "purpose", name="uq_invitation_org_purpose"),
+        UniqueConstraint("consultation_id", "invited_email", "purpose", name="uq_invitation_email_purpose"),
+        CheckConstraint("organization_id IS NOT NULL OR invited_email IS NOT NULL", name="invitee_known"),
+        CheckConstraint("(state = 'withdrawn') = (withdrawn_at IS NOT NULL)", name="withdrawn_with_date"),
         _enum_check("purpose", Purpose, "purpose_known"),
         _enum_check("state", InvitationState, "state_known"),
+        Index("ix_invitation_record", "consultation_id", "sent_at", "id"),
+        Index("ix_invitation_email", "invited_email"),
     )
+
+    def shown_state(self, consultation_status: Status) -> str:
+        """The state a reader sees: `no_answer` for one still unanswered when the consultation has closed."""
+        if self.state is InvitationState.SENT and consultation_status in (Status.CLOSED, Status.CONCLUDED):
+            return "no_answer"
+        return self.state.value
 
 
 class ParticipationRequest(db.Model):
@@ -520,3 +565,57 @@ class ParticipationRequest(db.Model):
         UniqueConstraint("consultation_id", "organization_id", name="uq_participation_request_org"),
         _enum_check("decision", RequestDecision, "decision_known"),
     )
+
+
+class Meeting(db.Model):
+    """A hearing or meeting held on a consultation (공청회, 간담회, 전문가 회의), recorded by its officials:
+    when, how, where, who was invited and who attended, and the minutes (text, and an optional PDF)."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    kind: Mapped[MeetingKind] = mapped_column(StrEnumType(MeetingKind, 20))
+    format: Mapped[MeetingFormat] = mapped_column(StrEnumType(MeetingFormat, 10))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    title_ko: Mapped[str | None] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[Bilingual] = composite("title_ko", "title_en")
+    place_ko: Mapped[str | None] = mapped_column(String(300))
+    place_en: Mapped[str | None] = mapped_column(String(300))
+    place: Mapped[Bilingual] = composite("place_ko", "place_en")
+    minutes_ko: Mapped[str | None] = mapped_column(Text)
+    minutes_en: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[Bilingual] = composite("minutes_ko", "minutes_en")
+    # the minutes as a PDF, stored like attachments (instance/uploads/<sha256>.pdf)
+    minutes_filename: Mapped[str | None] = mapped_column(String(200))
+    minutes_sha256: Mapped[str | None] = mapped_column(String(64))
+    minutes_size: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        CheckConstraint("title_ko IS NOT NULL OR title_en IS NOT NULL", name="title_present"),
+        CheckConstraint("(minutes_sha256 IS NULL) = (minutes_filename IS NULL)", name="pdf_whole"),
+        CheckConstraint("ends_at IS NULL OR ends_at > held_at", name="ends_after_start"),
+        _enum_check("kind", MeetingKind, "kind_known"),
+        _enum_check("format", MeetingFormat, "format_known"),
+        Index("ix_meeting_consultation", "consultation_id", "held_at", "id"),
+    )
+
+
+class MeetingOrganization(db.Model):
+    """An organisation at a meeting: invited to it, attending it, or both."""
+
+    __tablename__ = "meeting_organization"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), primary_key=True)
+    invited: Mapped[bool] = mapped_column(Boolean, default=False)
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    organization = relationship("Organization", lazy="raise_on_sql")
+
+    __table_args__ = (CheckConstraint("invited OR attended", name="invited_or_attended"),
+                      Index("ix_meeting_organization_org", "organization_id"))

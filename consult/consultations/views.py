@@ -1,10 +1,11 @@
-"""Public pages of consultations (list, page, versions and diffs, comments, report, downloads) and the
-comment forms. The officials' pages are in manage.py, on the same blueprint."""
+"""Public pages of consultations (list, Atom feeds, page, versions and diffs, comments, report, downloads)
+and the comment forms. The officials' pages are in manage.py, on the same blueprint."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Any, Iterator
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -16,7 +17,7 @@ from ..accounts.queries import actor_in, memberships
 from ..errors import Denied, Invalid
 from ..extensions import htmx, utcnow
 from ..forms import bilingual_value
-from ..i18n import LANG
+from ..i18n import LANG, format_moment
 from ..orgs import queries as org_queries
 from ..orgs.models import Role
 from ..record import queries as record_queries
@@ -98,6 +99,33 @@ def index():
     if htmx and htmx.target == "consultation-results":
         return render_template("consultations/_results.html", **context)
     return render_template("consultations/index.html", actor=actor, **context)
+
+
+@bp.get("/feed.atom")
+def feed():
+    """New consultations as Atom, every public body's or one's (?org=slug, 400 if unknown, as on the list)."""
+    org_slug = request.args.get("org") or None
+    org = org_queries.by_slug(org_slug) if org_slug else None
+    if org_slug and org is None:
+        abort(400)
+    page = queries.public_page(queries.ListFilters(org=org), None, utcnow())
+    # the id is the consultation's address without the page's own arguments: it never changes, and the
+    # overall and the per-organisation feeds give the same entry the same id
+    entries = [{"title": c.title.pick(g.lang).text, "id": f"{url_for('consultations.index', _external=True)}{c.id}",
+                "url": url_for("consultations.show", consultation_id=c.id, _external=True),
+                "updated": c.published_at, "author": c.owner.name.pick(g.lang).text,
+                "summary": _("%(kind)s · comments from %(opens)s to %(closes)s", kind=c.notice_type.label,
+                             opens=format_moment(c.opens_at), closes=format_moment(c.closes_at))}
+               for c in page.items]
+    title = (_("Consultations of %(org)s on Gongnon", org=org.name.pick(g.lang).text) if org
+             else _("Consultations on Gongnon"))
+    args = {"org": org.slug} if org else {}
+    body = render_template("web/atom.xml", title=title,
+                           self_url=url_for("consultations.feed", _external=True, **args),
+                           page_url=url_for("consultations.index", _external=True, **args),
+                           updated=max((e["updated"] for e in entries), default=datetime(2024, 1, 1)),
+                           entries=entries)
+    return Response(body, mimetype="application/atom+xml")
 
 
 # ---- one consultation ---------------------------------------------------------------------------

@@ -163,6 +163,9 @@ def decide_verification(actor: policy.Actor, org: Organization, decision: str, n
     org.decision_note = note
     record.append(event_type, actor=policy.Actor(actor.person), subject=org,
                   payload={"status": str(new_status), "note": note.as_dict()}, now=now)
+    if new_status is VerificationStatus.VERIFIED:  # invitations sent by email to its members become its own
+        from ..consultations.actions import attach_email_invitations
+        attach_email_invitations(org, now=now)
     admins = db.session.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(
         Membership.organization_id == org.id, Membership.role == Role.ADMIN,
         Person.erased_at.is_(None))).all()

@@ -33,6 +33,9 @@ class EventType(StrEnum):
     DISPOSITION_CHANGED = "disposition.changed"
     INVITATION_SENT = "invitation.sent"
     INVITATION_ANSWERED = "invitation.answered"
+    INVITATION_WITHDRAWN = "invitation.withdrawn"
+    INVITATION_ATTACHED = "invitation.attached"
+    MEETING_RECORDED = "meeting.recorded"
     PARTICIPATION_REQUESTED = "participation.requested"
     PARTICIPATION_DECIDED = "participation.decided"
     STATEMENT_OPENED = "statement.opened"
@@ -76,6 +79,9 @@ EVENT_LABELS = {
     EventType.DISPOSITION_CHANGED: _l("Disposition changed"),
     EventType.INVITATION_SENT: _l("Organisation invited"),
     EventType.INVITATION_ANSWERED: _l("Invitation answered"),
+    EventType.INVITATION_WITHDRAWN: _l("Invitation withdrawn"),
+    EventType.INVITATION_ATTACHED: _l("Invitation by email matched to a registered organisation"),
+    EventType.MEETING_RECORDED: _l("Meeting recorded"),
     EventType.PARTICIPATION_REQUESTED: _l("Participation requested"),
     EventType.PARTICIPATION_DECIDED: _l("Participation request decided"),
     EventType.STATEMENT_OPENED: _l("Statement opened for signature"),

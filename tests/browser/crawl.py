@@ -37,6 +37,7 @@ NOT_PAGES = {
     "consultations.attachment": "a draft's PDF attachment (application/pdf, sent as a download)",
     "consultations.comments_csv": "every comment of a consultation as CSV (text/csv, sent as a download)",
     "consultations.comments_json": "every comment of a consultation as JSON (application/json, sent as a download)",
+    "consultations.feed": "the Atom feed of new consultations, overall or one public body's (application/atom+xml)",
     "statements.signatories_csv": "a statement's signatory list as CSV (text/csv, sent as a download)",
     "statements.signatories_json": "a statement's signatory list as JSON (application/json)",
     "statements.feed": "the Atom feed of new statements (application/atom+xml, for feed readers)",
@@ -160,12 +161,13 @@ def build_site(outbox: Callable[[], list]) -> Site:
     orgs.invite_member(Actor(ministry_admin, ministry, Role.ADMIN), ministry, org_admin.email, Role.EDITOR,
                        lang="ko", now=now)
     accounts.request_password_reset(editor.email, lang="ko", now=now)
+    # read the mailed links first: a disposition mails its commenters, and a new statement version its
+    # signatories (these two among them)
+    reset_path, invitation_path = _mail_path(outbox, editor.email), _mail_path(outbox, org_admin.email)
     consultations = _consultations(
         now, official=Actor(ministry_admin, ministry, Role.ADMIN), forum=Actor(org_admin, forum, Role.ADMIN),
         academia=Actor(scholar, academia, Role.ADMIN), labour=Actor(organiser, labour, Role.ADMIN),
         individual=Actor(editor), admin=Actor(admin))
-    # read the mailed links before the statements: a new version mails its signatories (these two among them)
-    reset_path, invitation_path = _mail_path(outbox, editor.email), _mail_path(outbox, org_admin.email)
     statements = _statements(
         now, consultations, forum=Actor(org_admin, forum, Role.ADMIN), academia=Actor(scholar, academia, Role.ADMIN),
         labour=Actor(organiser, labour, Role.ADMIN), named=Actor(editor),
