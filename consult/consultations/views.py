@@ -429,4 +429,4 @@ def comments_json(consultation_id: int):
         "Content-Disposition": f"attachment; filename=consultation-{c.id}-comments-{g.lang}.json"})
 
 
-from . import manage  # noqa: E402,F401  (the officials' routes, on this blueprint)
+from . import manage, participation, record  # noqa: E402,F401  (more routes on this blueprint)
