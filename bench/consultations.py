@@ -1,10 +1,12 @@
 """Benchmark: the consultation pages under gunicorn with 10,000 comments on one consultation.
 
     .venv/bin/python bench/consultations.py [--comments 10000] [--requests 300] [--database URL]
+        [--invitations 500] [--participation-requests 100] [--meetings 10]
 
 Builds a fresh database (SQLite in a temporary folder unless --database is given; a PostgreSQL database
 given here is EMPTIED), loads the demo, adds --comments comments (half with a disposition, from 40
-organisations, spread over the sections) in bulk to the open `welfare-fraud-ai` consultation, gathers
+organisations, spread over the sections) in bulk to the open `welfare-fraud-ai` consultation, and for its
+record page --invitations invitations, --participation-requests requests and --meetings meetings, gathers
 statistics (ANALYZE; VACUUM ANALYZE on PostgreSQL, as autovacuum would), starts
 gunicorn (2 workers, like this 2-core machine) and measures, per page: p50 / p95 / max latency of
 sequential requests, and requests per second from 4 concurrent clients. Not a test: it prints figures
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import report  # noqa: E402
 
 
-def build(database: str, comments: int) -> int:
+def build(database: str, comments: int, invitations: int = 500, requests: int = 100, meetings: int = 10) -> int:
     """The demo plus `comments` comments on welfare-fraud-ai; returns that consultation's id."""
     from sqlalchemy import text
 
@@ -36,7 +38,7 @@ def build(database: str, comments: int) -> int:
     from consult.orgs import actions
     from consult.orgs.models import OrgKind, Role
     from consult.policy import Actor
-    from tests.factories import bulk_comments
+    from tests.factories import bulk_comments, bulk_participation
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "PASSWORD_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
@@ -59,6 +61,7 @@ def build(database: str, comments: int) -> int:
         welfare = loader.made[("consultation", "welfare-fraud-ai")]
         official = Actor(loader.people["p-mohw-yoon"], loader.orgs["mohw"], Role.ADMIN)
         bulk_comments(welfare, comments, authors, official=official)
+        bulk_participation(welfare, official, invitations=invitations, requests=requests, meetings=meetings)
         welfare_id = welfare.id
         # the steady state of a live database: statistics gathered (autovacuum does it on PostgreSQL) and,
         # on PostgreSQL, the visibility map set so that index-only scans need not visit the table
@@ -76,17 +79,21 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--invitations", type=int, default=500)
+    parser.add_argument("--participation-requests", type=int, default=100)
+    parser.add_argument("--meetings", type=int, default=10)
     parser.add_argument("--database")
     parser.add_argument("--port", type=int, default=5098)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="gongnon-bench-"))
     database = args.database or f"sqlite:///{tmp / 'bench.db'}"
     t0 = time.perf_counter()
-    cid = build(database, args.comments)
+    cid = build(database, args.comments, args.invitations, args.participation_requests, args.meetings)
     print(f"built {database.split('@')[-1]}: demo + {args.comments} comments on consultation {cid} "
           f"in {time.perf_counter() - t0:.1f}s")
     pages = ["/ko/consultations/", "/en/consultations/?status=open", f"/ko/consultations/{cid}",
-             f"/en/consultations/{cid}?on=s4", f"/ko/consultations/{cid}/report"]
+             f"/en/consultations/{cid}?on=s4", f"/ko/consultations/{cid}/report",
+             f"/ko/consultations/{cid}/record", f"/en/consultations/{cid}/record", f"/ko/consultations/{cid}/record.atom"]
     report(database, args.port, pages, args.requests, rps=True)
     return 0
 

@@ -1,4 +1,5 @@
-"""Commands: `flask demo load`, `flask mail send`, `flask admin grant`."""
+"""Commands: `flask demo load`, `flask mail send`, `flask admin grant`, `flask log checkpoint`,
+`flask consultations remind`."""
 from __future__ import annotations
 
 import time
@@ -14,6 +15,7 @@ demo_cli = AppGroup("demo", help="Demo content.")
 mail_cli = AppGroup("mail", help="The mail outbox.")
 admin_cli = AppGroup("admin", help="Platform administration.")
 log_cli = AppGroup("log", help="The verifiable record: checkpoints and the signing key.")
+consultations_cli = AppGroup("consultations", help="Consultations: reminders before closing.")
 
 
 @demo_cli.command("load")
@@ -77,6 +79,15 @@ def log_rotate_key(yes: bool) -> None:
     click.echo(f"new verifier key: {key.verifier_key()}")
 
 
+@consultations_cli.command("remind")
+def consultations_remind() -> None:
+    """Queue the closing reminders: three days before a consultation closes, each invited organisation
+    that has not commented yet hears once (run from cron, e.g. hourly)."""
+    from .consultations.actions import send_reminders
+    reminded = send_reminders(now=utcnow())
+    click.echo(f"reminded {reminded} organisation(s)")
+
+
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, mail_cli, admin_cli, log_cli):
+    for group in (demo_cli, mail_cli, admin_cli, log_cli, consultations_cli):
         app.cli.add_command(group)

@@ -308,3 +308,65 @@ def bulk_signatures(statement, n: int, *, orgs: Sequence[Organization] = (),  # 
                        .values(signature_count=Statement.signature_count + len(rows) - withdrawn))
     db.session.commit()
     db.session.refresh(statement)
+
+
+def bulk_participation(c, official: Actor, *, invitations: int = 500, requests: int = 100,  # type: ignore[no-untyped-def]
+                       meetings: int = 10, orgs_per_meeting: int = 20) -> None:
+    """Invitations (every state, every 25th by email), participation requests (granted, denied, pending)
+    and meetings with their organisations, inserted in bulk for the record page's query-count test and
+    benchmark: rows only, no events. Makes the verified organisations it needs (three purposes each)."""
+    from sqlalchemy import func, insert, select
+
+    from consult.consultations.models import (Invitation, InvitationState, Meeting, MeetingFormat, MeetingKind,
+                                              MeetingOrganization, ParticipationRequest, Purpose, RequestDecision)
+    from consult.extensions import db
+    from consult.orgs.models import VerificationStatus
+    kinds = [k for k in OrgKind if k is not OrgKind.GOVERNMENT]
+    purposes, states, decisions = list(Purpose), list(InvitationState), list(RequestDecision)
+    batch = (db.session.scalar(select(func.max(Organization.id))) or 0) + 1
+    n_orgs = max(requests, orgs_per_meeting, -(-invitations // len(purposes)))
+    at = c.opens_at
+    db.session.execute(insert(Organization), [dict(
+        slug=f"bulk-{batch}-{i}", kind=kinds[i % len(kinds)].value, name_ko=f"참여 단체 {batch}-{i:04d}",
+        name_en=f"Participant {batch}-{i:04d}" if i % 4 else None, created_at=at, verification_requested_at=at,
+        status=VerificationStatus.VERIFIED.value, decided_at=at, description_ko="소개", description_en="About")
+        for i in range(n_orgs)])
+    org_ids = list(db.session.scalars(select(Organization.id).where(Organization.slug.like(f"bulk-{batch}-%"))
+                                      .order_by(Organization.id)))
+    rows = []
+    for i in range(invitations):
+        state = states[i % len(states)]
+        by_email = i % 25 == 24
+        when = at + timedelta(minutes=i)
+        rows.append(dict(
+            consultation_id=c.id, organization_id=None if by_email else org_ids[i // len(purposes)],
+            invited_email=f"bulk{batch}-{i}@example.org" if by_email else None,
+            invited_name_ko=f"새 단체 {i}" if by_email else None, invited_name_en=f"New group {i}" if by_email else None,
+            invited_by_id=official.person.id, sent_at=when, purpose=purposes[i % len(purposes)].value,  # type: ignore[union-attr]
+            message_ko="의견을 부탁드립니다.", message_en="Please comment.", state=state.value,
+            answered_at=when + timedelta(hours=1) if state in (InvitationState.ACCEPTED, InvitationState.DECLINED) else None,
+            answer_reason_ko="검토했습니다." if state is InvitationState.DECLINED else None,
+            withdrawn_at=when + timedelta(hours=2) if state is InvitationState.WITHDRAWN else None,
+            withdrawn_by_id=official.person.id if state is InvitationState.WITHDRAWN else None,  # type: ignore[union-attr]
+            withdrawal_reason_ko="잘못 보냈습니다." if state is InvitationState.WITHDRAWN else None))
+    for k in range(0, len(rows), 1000):
+        db.session.execute(insert(Invitation), rows[k:k + 1000])
+    if requests:
+        db.session.execute(insert(ParticipationRequest), [dict(
+            consultation_id=c.id, organization_id=org_ids[i], requested_at=at + timedelta(minutes=i),
+            motivation_ko="참여하고 싶습니다.\n\n관련 연구를 했습니다.", motivation_en="We want to take part.",
+            decision=decisions[i % 3].value,
+            decided_by_id=official.person.id if i % 3 else None,  # type: ignore[union-attr]
+            decided_at=at + timedelta(days=1) if i % 3 else None,
+            reason_ko="검토 결과입니다." if i % 3 else None, reason_en="After review." if i % 3 else None)
+            for i in range(requests)])
+    for m in range(meetings):
+        meeting_id = db.session.scalar(insert(Meeting).returning(Meeting.id).values(
+            consultation_id=c.id, kind=list(MeetingKind)[m % 3].value, format=list(MeetingFormat)[m % 3].value,
+            held_at=at + timedelta(days=1, hours=m), title_ko=f"간담회 {m}", title_en=f"Roundtable {m}",
+            place_ko="정부서울청사", minutes_ko="회의록 첫 문단.\n\n둘째 문단.", minutes_en="Minutes.",
+            recorded_at=at + timedelta(days=2), recorded_by_id=official.person.id))  # type: ignore[union-attr]
+        db.session.execute(insert(MeetingOrganization), [dict(
+            meeting_id=meeting_id, organization_id=org_ids[(m * 7 + j) % len(org_ids)], invited=True,
+            attended=j % 2 == 0) for j in range(orgs_per_meeting)])
+    db.session.commit()

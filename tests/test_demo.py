@@ -12,7 +12,8 @@ from consult import demo, record
 from consult.accounts.models import Person
 from consult.consultations import actions as consultations
 from consult.consultations.models import (Comment, CommentStatus, Consultation, DeadlineChange, Disposition,
-                                          DispositionSection, InvitationState, RequestDecision, ResultReport,
+                                          DispositionSection, Invitation, Meeting, MeetingFormat, MeetingKind,
+                                          MeetingOrganization, ParticipationRequest, RequestDecision, ResultReport,
                                           Section, Status)
 from consult.extensions import db, utcnow
 from consult.i18n import Bilingual
@@ -79,10 +80,20 @@ def test_demo_loads_people_organisations_and_their_history(app, client):
     assert {m.to_address for m in mails if "re-confirm" in m.subject or "재확인" in m.subject} == asked
     assert Counter(m.to_address for m in mails if m.subject.startswith(("처리결과", "Disposition"))) == told
     assert sum(told.values()) == 14
-    # and every invited organisation's admins hear of their invitation, each requester of the decision
-    invited = {(i["org"], i["purpose"]) for c in data["consultations"] for i in c.get("invitations") or []}
-    invitation_mails = [m for m in mails if m.subject.startswith(("의견수렴 초청", "Invitation to a consultation"))]
-    assert invitation_mails and len(invitation_mails) >= len(invited)
+    # and the admins of every invited organisation hear of each invitation, those of every requester of
+    # the decision (each in their language)
+    admins: dict[str, list[str]] = {}
+    for p in data["people"]:
+        for ms in p["memberships"]:
+            if ms["role"] == "admin":
+                admins.setdefault(ms["org"], []).append(p["email"])
+    invited = Counter(a for c in data["consultations"] for i in c["invitations"] for a in admins.get(i["org"], []))
+    decided = Counter(a for c in data["consultations"] for r in c["participation_requests"]
+                      if r["decision"] != "pending" for a in admins[r["org"]])
+    assert Counter(m.to_address for m in mails
+                   if m.subject.startswith(("의견수렴 초청", "Invitation to a consultation"))) == invited
+    assert Counter(m.to_address for m in mails if m.subject.startswith(("참여 요청", "Request "))) == decided
+    assert (sum(invited.values()), sum(decided.values())) == (44, 3)  # one admin each
 
 
 def test_demo_loader_refuses_a_database_with_people(app):
@@ -155,17 +166,67 @@ def test_demo_textbook_concluded_with_version_two_and_its_changed_sections(loade
 
 
 def test_demo_participation_follows_invitations_and_requests(loaded):
-    loader, data, _ = loaded
-    decree = data["consultations"][0]
-    assert decree["id"] == "ai-act-decree"
-    states = {"accepted": InvitationState.ACCEPTED, "declined": InvitationState.DECLINED,
-              "sent": InvitationState.SENT, "no_answer": InvitationState.SENT}
+    loader, data, now = loaded
+    people = {p["id"]: p for p in data["people"]}
+    shown = Counter()
     for c in data["consultations"]:
+        made_c = loader.made[("consultation", c["id"])]
+        assert len(_of(Invitation, made_c)) == len(c["invitations"]), c["id"]
         for i in c["invitations"]:  # one invitation per organisation and purpose
             made = loader.made[("invitation", c["id"], i["org"], i["purpose"])]
-            assert made.state is states[i["state"]], (c["id"], i["org"], i["purpose"])
+            where = (c["id"], i["org"], i["purpose"])
+            # "no_answer" is an unanswered invitation of a consultation that has closed
+            assert made.shown_state(made_c.status_at(now)) == i["state"], where
+            shown[i["state"]] += 1
+            assert (made.organization_id, made.sent_at, made.invited_by_id, made.message) == (
+                loader.orgs[i["org"]].id, loader.t(i["sent_at"]), loader.people[i["invited_by"]].id,
+                demo.text(i["message"])), where
+            assert made.answered_at == (loader.t(i["answered_at"]) if i["answered_at"] else None), where
+            assert made.answer_reason == demo.text(i["reason"]), where
+        assert len(_of(ParticipationRequest, made_c)) == len(c["participation_requests"]), c["id"]
+        for r in c["participation_requests"]:
+            made = loader.made[("request", c["id"], r["org"])]
+            assert (made.decision, made.motivation, made.requested_at, made.requested_by_id) == (
+                RequestDecision(r["decision"]), demo.text(r["motivation"]), loader.t(r["requested_at"]),
+                loader.people[r["requested_by"]].id), (c["id"], r["org"])
+            assert (made.decided_at, made.reason) == (loader.t(r["decided_at"]), demo.text(r["reason"]))
+    assert set(shown) == {"accepted", "declined", "sent", "no_answer"}, shown  # every state in the data
     assert loader.made[("request", "ai-act-decree", "neoreun")].decision is RequestDecision.GRANTED
     assert loader.made[("request", "ai-act-decree", "apaan")].decision is RequestDecision.DENIED
+    # a granted organisation was then invited, and both appear in the record in that order
+    decree = loader.made[("consultation", "ai-act-decree")]
+    kinds = [e.event_type for e in db.session.scalars(db.select(Event).where(
+        Event.scope_type == "consultation", Event.scope_id == decree.id, Event.occurred_at == loader.t("-9d@10:00"))
+        .order_by(Event.seq))]
+    assert kinds == [EventType.PARTICIPATION_DECIDED, EventType.INVITATION_SENT]
+
+
+def test_demo_meetings_with_their_organisations_and_minutes(loaded):
+    loader, data, _ = loaded
+    assert count(Meeting) == sum(len(c["meetings"]) for c in data["consultations"]) == 3
+    kinds = set()
+    for c in data["consultations"]:
+        for m in c["meetings"]:
+            made = loader.made[("meeting", c["id"], m["id"])]
+            kinds.add(made.kind)
+            assert made.consultation_id == loader.made[("consultation", c["id"])].id
+            assert (made.kind, made.format, made.held_at, made.ends_at) == (
+                MeetingKind(m["kind"]), MeetingFormat(m["format"]), loader.t(m["starts_at"]), loader.t(m["ends_at"]))
+            assert (made.title, made.place, made.minutes) == (
+                demo.text(m["title"]), demo.text(m["location"]), demo.text(m["minutes"]))
+            assert (made.recorded_at, made.recorded_by_id) == (
+                loader.t(m["ends_at"]) + demo.RECORD_MEETING, loader.people[m["recorded_by"]].id)
+            assert made.minutes_sha256 is None  # minutes as text only
+            rows = db.session.scalars(db.select(MeetingOrganization).where(
+                MeetingOrganization.meeting_id == made.id)).all()
+            assert {r.organization_id for r in rows if r.invited} == {loader.orgs[o].id for o in m["invited_orgs"]}
+            assert {r.organization_id for r in rows if r.attended} == {
+                loader.orgs[o].id for o in m["attending_orgs"]}
+            [event] = db.session.scalars(db.select(Event).where(
+                Event.event_type == EventType.MEETING_RECORDED, Event.subject_id == made.id)).all()
+            assert json.loads(event.leaf)["payload"]["attended"] == sorted(
+                loader.orgs[o].id for o in m["attending_orgs"])
+    assert kinds == {MeetingKind.PUBLIC_HEARING, MeetingKind.BRIEFING, MeetingKind.EXPERT_MEETING}
 
 
 def test_demo_form_letters_form_one_campaign(loaded):

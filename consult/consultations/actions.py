@@ -965,7 +965,11 @@ def send_reminders(*, now: datetime) -> int:
         Consultation.opens_at <= now, Consultation.closes_at > now,
         Consultation.closes_at <= now + REMINDER_BEFORE).order_by(Invitation.id)).all()
     reminded = 0
-    done: set[tuple[int, int]] = set()
+    # organisations already reminded of a consultation (by an earlier run, through another invitation)
+    done: set[tuple[int, int]] = {(row[0], row[1]) for row in db.session.execute(
+        select(Invitation.consultation_id, Invitation.organization_id).where(
+            Invitation.consultation_id.in_({i.consultation_id for i in due}),
+            Invitation.reminded_at.is_not(None)))} if due else set()
     for invitation in due:
         invitation.reminded_at = now
         key = (invitation.consultation_id, invitation.organization_id)  # type: ignore[assignment]

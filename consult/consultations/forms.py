@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..forms import (BaseForm, MultiCheckboxField, bilingual_field, bilingual_value, no_control_characters, no_markup,
                      safe_links)
 from ..orgs.models import ORG_KIND_LABELS, OrgKind
-from .actions import MAX_COMMENT, CommentInput, ConsultationInput, DispositionInput, SectionInput
-from .models import LABELS, Mode, NoticeType, Outcome
+from .actions import MAX_COMMENT, CommentInput, ConsultationInput, DispositionInput, MeetingInput, SectionInput
+from .models import LABELS, MeetingFormat, MeetingKind, Mode, NoticeType, Outcome, Purpose
 
 SEOUL = ZoneInfo("Asia/Seoul")
 OPENING_TIME = time(9, 0)   # notices open at 09:00 and close at 18:00, Seoul time (as ministries post them)
@@ -164,3 +164,93 @@ class ConcludeForm(BaseForm):
                            description=_l("Paragraphs, lists, emphasis, links and quotes (Markdown)."))
     undisposed_reason = bilingual_field(_l("Why some comments have no disposition (public)"), max_length=3000,
                                         multiline=True, required=False)
+
+
+# ---- participation: invitations, requests, meetings ---------------------------------------------------
+
+def _purpose_field() -> RadioField:
+    return RadioField(_l("Purpose of the invitation"), choices=lambda: _choices(Purpose),
+                      default=Purpose.WRITTEN_INPUT.value,
+                      validators=[InputRequired(message=_l("Choose the purpose of the invitation."))])
+
+
+def _message_field() -> Any:
+    return bilingual_field(_l("Message to the organisation (optional)"), max_length=3000, multiline=True,
+                           required=False)
+
+
+class InviteForm(BaseForm):
+    """Invite organisations found on the platform; the action checks that each is verified."""
+
+    organizations = MultiCheckboxField(_l("Organisations to invite"), coerce=int, validate_choice=False)
+    purpose = _purpose_field()
+    message = _message_field()
+
+
+class EmailInviteForm(BaseForm):
+    """Invite, by email, an organisation not yet on the platform (the action checks the address)."""
+
+    email = StringField(_l("Email address"), validators=[
+        InputRequired(message=_l("Enter a valid email address.")), Length(max=254, message=_l("At most %(max)d characters.")),
+        no_control_characters()],
+        description=_l("The address is never shown publicly."))
+    name = bilingual_field(_l("Name of the organisation (public)"), max_length=200, required=False)
+    purpose = _purpose_field()
+    message = _message_field()
+
+
+class AnswerForm(BaseForm):
+    answer = RadioField(_l("Your answer"), choices=[("accept", _l("Accept the invitation")),
+                                                  ("decline", _l("Decline the invitation"))],
+                        validators=[InputRequired(message=_l("Choose whether to accept or decline."))])
+    reason = bilingual_field(_l("Reason (optional, public)"), max_length=3000, multiline=True, required=False)
+
+
+class RequestForm(BaseForm):
+    organization = SelectField(_l("Ask on behalf of"), coerce=int,
+                               validators=[InputRequired(message=_l("Choose the organisation that asks."))])
+    motivation = bilingual_field(_l("Why your organisation should take part (public)"), max_length=3000,
+                                 multiline=True, required=False)
+
+
+class DecisionForm(BaseForm):
+    decision = RadioField(_l("Decision"), choices=[("grant", _l("Grant")), ("deny", _l("Deny"))],
+                          validators=[InputRequired(message=_l("Choose whether to grant or deny the request."))])
+    reason = bilingual_field(_l("Reason (public)"), max_length=3000, multiline=True, required=False)
+
+
+_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class MeetingForm(BaseForm):
+    kind = RadioField(_l("Kind of meeting"), choices=lambda: _choices(MeetingKind),
+                      validators=[InputRequired(message=_l("Choose the kind of meeting."))])
+    format = RadioField(_l("Format"), choices=lambda: _choices(MeetingFormat), default=MeetingFormat.IN_PERSON.value,
+                        validators=[InputRequired(message=_l("Choose the format."))])
+    held_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a valid date."))])
+    starts_at = StringField(_l("Start time (HH:MM, Seoul time)"), validators=[
+        InputRequired(message=_l("Enter a time as HH:MM, for example 14:00.")),
+        Regexp(_TIME, message=_l("Enter a time as HH:MM, for example 14:00."))])
+    ends_at = StringField(_l("End time (HH:MM, Seoul time, optional)"), validators=[
+        Optional(), Regexp(_TIME, message=_l("Enter a time as HH:MM, for example 14:00."))])
+    title = bilingual_field(_l("Title"), max_length=300, required=False)
+    place = bilingual_field(_l("Place or online venue (optional)"), max_length=300, required=False)
+    invited = MultiCheckboxField(_l("Organisations invited to the meeting"), coerce=int, validate_choice=False)
+    attended = MultiCheckboxField(_l("Organisations that attended"), coerce=int, validate_choice=False)
+    minutes = bilingual_field(_l("Minutes"), max_length=50000, multiline=True, required=False)
+    minutes_pdf = FileField(_l("Minutes as a PDF (optional, at most 10 MB)"))
+
+    def _at(self, value: str) -> datetime:
+        hours, minutes = value.split(":")
+        return seoul_moment(self.held_on.data, time(int(hours), int(minutes)))
+
+    def data_input(self) -> MeetingInput:
+        upload = self.minutes_pdf.data
+        pdf = upload.read() if upload and getattr(upload, "filename", None) else None
+        return MeetingInput(
+            kind=MeetingKind(self.kind.data), format=MeetingFormat(self.format.data),
+            held_at=self._at(self.starts_at.data), ends_at=self._at(self.ends_at.data) if self.ends_at.data else None,
+            title=bilingual_value(self.title), place=bilingual_value(self.place),
+            minutes=bilingual_value(self.minutes), invited_org_ids=tuple(self.invited.data or ()),
+            attended_org_ids=tuple(self.attended.data or ()), minutes_pdf=pdf,
+            minutes_filename=upload.filename if pdf is not None else None)

@@ -78,6 +78,7 @@ class MeetingKind(_Labelled):
     PUBLIC_HEARING = "public_hearing"  # 공청회
     ROUNDTABLE = "roundtable"  # 간담회
     EXPERT_MEETING = "expert_meeting"  # 전문가 회의
+    BRIEFING = "briefing"  # 설명회
 
 
 class MeetingFormat(_Labelled):
@@ -123,6 +124,7 @@ for _member, _label in [
     (MeetingKind.PUBLIC_HEARING, _l("Public hearing")),
     (MeetingKind.ROUNDTABLE, _l("Roundtable")),
     (MeetingKind.EXPERT_MEETING, _l("Expert meeting")),
+    (MeetingKind.BRIEFING, _l("Briefing")),
     (MeetingFormat.IN_PERSON, _l("In person")),
     (MeetingFormat.ONLINE, _l("Online")),
     (MeetingFormat.HYBRID, _l("In person and online")),

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort
-from sqlalchemy import String, and_, case, func, select, tuple_
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy import String, and_, case, func, or_, select, tuple_
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from ..accounts.models import Person
 from ..extensions import db
@@ -361,3 +361,309 @@ def group_label(group: str) -> str:
     from flask_babel import gettext as _
     return _("Individuals") if group == INDIVIDUALS else OrgKind(group).label
 
+
+
+# ---- the record page ------------------------------------------------------------------------------
+# SPEC §7: everything that happened on one consultation, in a fixed number of queries whatever the number
+# of invitations, requests, meetings, comments and events.
+
+# what the record page links to its entries in the log: (subject_type, subject_id) → {event type: seq}
+RECORD_SUBJECTS = ("invitation", "participation_request", "meeting", "consultation_version", "consultation")
+FEED_DISPOSITIONS = 30
+
+
+@dataclass
+class GroupInclusion:
+    """One target stakeholder group: organisations on the platform and how far they took part."""
+
+    kind: OrgKind
+    verified: int = 0  # verified organisations of this kind on the platform
+    invited: int = 0  # organisations with an invitation not withdrawn
+    accepted: int = 0  # organisations that accepted an invitation
+    commented: int = 0  # organisations with a published comment
+
+
+@dataclass
+class RecordData:
+    """What the record page shows, loaded at once (see record_data)."""
+
+    invitations: list[Any]
+    requests: list[Any]
+    meetings: list[Any]
+    meeting_orgs: dict[int, list[Any]]  # meeting id → its MeetingOrganization rows, organisation loaded
+    people: dict[int, Person]  # the officials (and members) named on the page
+    orgs: dict[int, Organization]
+    inclusion: list[GroupInclusion]
+    uninvited: dict[OrgKind, list[Organization]]  # verified organisations of a target group not invited
+    events: dict[tuple[str, int], dict[str, int]]
+
+
+_PERSON_COLUMNS = (Person.id, Person.display_name, Person.display_name_latin, Person.consent_publish_name,
+                   Person.erased_at, Person.is_platform_admin)
+_ORG_COLUMNS = (Organization.id, Organization.slug, Organization.kind, Organization.name_ko,
+                Organization.name_en, Organization.status)
+
+
+def record_events(c: Consultation) -> dict[tuple[str, int], dict[str, int]]:
+    """The log entries of the consultation's invitations, requests, meetings, versions and conclusion, in
+    one query that reads the (subject_type, subject_id) index, never the consultation's comment events."""
+    from ..record import Event
+    from .models import Invitation, Meeting, ParticipationRequest
+    owned = {"invitation": select(Invitation.id).where(Invitation.consultation_id == c.id),
+             "participation_request": select(ParticipationRequest.id).where(ParticipationRequest.consultation_id == c.id),
+             "meeting": select(Meeting.id).where(Meeting.consultation_id == c.id),
+             "consultation_version": select(Version.id).where(Version.consultation_id == c.id)}
+    clauses = [and_(Event.subject_type == kind, Event.subject_id.in_(ids)) for kind, ids in owned.items()]
+    clauses.append(and_(Event.subject_type == "consultation", Event.subject_id == c.id))
+    rows = db.session.execute(select(Event.subject_type, Event.subject_id, Event.event_type, Event.seq)
+                              .where(or_(*clauses)).order_by(Event.seq)).all()
+    events: dict[tuple[str, int], dict[str, int]] = {}
+    for subject_type, subject_id, event_type, seq in rows:
+        events.setdefault((subject_type, subject_id), {})[event_type] = seq  # the latest of each type wins
+    return events
+
+
+def inclusion(c: Consultation, invitations: list[Any], orgs: dict[int, Organization]) -> list[GroupInclusion]:
+    """Per target group: verified organisations, invited, accepted (from the invitations already loaded),
+    and commenting organisations: two GROUP BY queries."""
+    from .models import InvitationState
+    groups = {k: GroupInclusion(k) for k in c.target_groups}
+    if not groups:
+        return []
+    verified = db.session.execute(select(Organization.kind, func.count()).where(
+        Organization.kind.in_(list(groups)), Organization.status == _verified_status(),
+        Organization.id != c.owner_org_id).group_by(Organization.kind)).all()
+    for kind, n in verified:
+        groups[OrgKind(kind)].verified = n
+    commented = db.session.execute(
+        select(Organization.kind, func.count(func.distinct(Comment.author_org_id)))
+        .join(Organization, Organization.id == Comment.author_org_id)
+        .where(Comment.consultation_id == c.id, Comment.status == CommentStatus.PUBLISHED,
+               Organization.kind.in_(list(groups))).group_by(Organization.kind)).all()
+    for kind, n in commented:
+        groups[OrgKind(kind)].commented = n
+    invited: dict[OrgKind, set[int]] = {}
+    accepted: dict[OrgKind, set[int]] = {}
+    for i in invitations:
+        org = orgs.get(i.organization_id) if i.organization_id else None
+        if org is None or org.kind not in groups or i.state is InvitationState.WITHDRAWN:
+            continue
+        invited.setdefault(org.kind, set()).add(org.id)
+        if i.state is InvitationState.ACCEPTED:
+            accepted.setdefault(org.kind, set()).add(org.id)
+    for kind, g in groups.items():
+        g.invited, g.accepted = len(invited.get(kind, ())), len(accepted.get(kind, ()))
+    return list(groups.values())
+
+
+def _verified_status() -> Any:
+    from ..orgs.models import VerificationStatus
+    return VerificationStatus.VERIFIED
+
+
+def uninvited(c: Consultation) -> dict[OrgKind, list[Organization]]:
+    """Verified organisations of the consultation's target groups without an invitation (or whose every
+    invitation was withdrawn), by kind in the order of OrgKind, names in 가나다 order: one query."""
+    from .models import Invitation, InvitationState
+    if not c.target_groups:
+        return {}
+    invited = select(Invitation.organization_id).where(Invitation.consultation_id == c.id,
+                                                       Invitation.organization_id.is_not(None),
+                                                       Invitation.state != InvitationState.WITHDRAWN)
+    rows = db.session.scalars(select(Organization).options(load_only(*_ORG_COLUMNS)).where(
+        Organization.kind.in_(c.target_groups), Organization.status == _verified_status(),
+        Organization.id != c.owner_org_id, Organization.id.not_in(invited))
+        .order_by(Organization.name_ko, Organization.id)).all()
+    out: dict[OrgKind, list[Organization]] = {}
+    for kind in OrgKind:
+        members = [o for o in rows if o.kind == kind]
+        if members:
+            out[kind] = members
+    return out
+
+
+def record_data(c: Consultation) -> RecordData:
+    """Invitations, requests, meetings with their organisations, the people and organisations they name,
+    inclusion per target group and the log entries: ten queries whatever the data."""
+    from .models import Invitation, Meeting, MeetingOrganization, ParticipationRequest
+    invitations = list(db.session.scalars(select(Invitation).options(defer(Invitation.invited_email))
+                                          .where(Invitation.consultation_id == c.id)
+                                          .order_by(Invitation.sent_at, Invitation.id)))
+    requests = list(db.session.scalars(select(ParticipationRequest).where(ParticipationRequest.consultation_id == c.id)
+                                       .order_by(ParticipationRequest.requested_at, ParticipationRequest.id)))
+    meetings = list(db.session.scalars(select(Meeting).where(Meeting.consultation_id == c.id)
+                                       .order_by(Meeting.held_at.desc(), Meeting.id.desc())))
+    meeting_orgs: dict[int, list[Any]] = {}
+    if meetings:
+        for row in db.session.scalars(select(MeetingOrganization).where(
+                MeetingOrganization.meeting_id.in_([m.id for m in meetings]))):
+            meeting_orgs.setdefault(row.meeting_id, []).append(row)
+    org_ids = {i.organization_id for i in invitations if i.organization_id} | {r.organization_id for r in requests} \
+        | {row.organization_id for rows in meeting_orgs.values() for row in rows}
+    orgs = {o.id: o for o in db.session.scalars(select(Organization).options(load_only(*_ORG_COLUMNS))
+                                                .where(Organization.id.in_(org_ids)))} if org_ids else {}
+    for rows in meeting_orgs.values():
+        rows.sort(key=lambda row: (orgs[row.organization_id].name_ko or orgs[row.organization_id].name_en or ""))
+    person_ids = {i.invited_by_id for i in invitations} | {i.withdrawn_by_id for i in invitations} \
+        | {r.decided_by_id for r in requests} | {m.recorded_by_id for m in meetings}
+    person_ids.discard(None)
+    people = {p.id: p for p in db.session.scalars(select(Person).options(load_only(*_PERSON_COLUMNS))
+                                                  .where(Person.id.in_(person_ids)))} if person_ids else {}
+    return RecordData(invitations=invitations, requests=requests, meetings=meetings, meeting_orgs=meeting_orgs,
+                      people=people, orgs=orgs, inclusion=inclusion(c, invitations, orgs), uninvited=uninvited(c),
+                      events=record_events(c))
+
+
+def latest_dispositions(c: Consultation, limit: int = FEED_DISPOSITIONS) -> list[Disposition]:
+    """The latest dispositions recorded or changed on published comments (for the record's feed)."""
+    moment = func.coalesce(Disposition.changed_at, Disposition.decided_at)
+    return list(db.session.scalars(select(Disposition).join(Comment, Comment.id == Disposition.comment_id)
+                                   .where(Disposition.consultation_id == c.id,
+                                          Comment.status == CommentStatus.PUBLISHED)
+                                   .order_by(moment.desc(), Disposition.id.desc()).limit(limit)))
+
+
+def meetings(c: Consultation) -> list[Any]:
+    from .models import Meeting
+    return list(db.session.scalars(select(Meeting).where(Meeting.consultation_id == c.id)
+                                   .order_by(Meeting.held_at.desc(), Meeting.id.desc())))
+
+
+# ---- participation (pages) -------------------------------------------------------------------------
+
+CANDIDATE_LIMIT = 50
+
+
+def invitations_of(c: Consultation) -> list[Any]:
+    """The consultation's invitations in the order they were sent, with organisation and inviting
+    official; one query."""
+    from .models import Invitation
+    return list(db.session.scalars(select(Invitation).where(Invitation.consultation_id == c.id)
+                                   .options(joinedload(Invitation.organization), joinedload(Invitation.invited_by))
+                                   .order_by(Invitation.sent_at, Invitation.id)))
+
+
+def invitation_or_404(c: Consultation, invitation_id: int) -> Any:
+    from .models import Invitation
+    found = db.session.scalar(select(Invitation).where(Invitation.id == invitation_id,
+                                                       Invitation.consultation_id == c.id)
+                              .options(joinedload(Invitation.organization)))
+    if found is None:
+        abort(404)
+    return found
+
+
+def requests_of(c: Consultation) -> list[Any]:
+    """The consultation's participation requests, pending ones first, then by date; one query."""
+    from .models import ParticipationRequest, RequestDecision
+    pending_first = case((ParticipationRequest.decision == RequestDecision.PENDING, 0), else_=1)
+    return list(db.session.scalars(select(ParticipationRequest).where(ParticipationRequest.consultation_id == c.id)
+                                   .options(joinedload(ParticipationRequest.organization))
+                                   .order_by(pending_first, ParticipationRequest.requested_at,
+                                             ParticipationRequest.id)))
+
+
+def request_or_404(c: Consultation, request_id: int) -> Any:
+    from .models import ParticipationRequest
+    found = db.session.scalar(select(ParticipationRequest).where(ParticipationRequest.id == request_id,
+                                                                 ParticipationRequest.consultation_id == c.id)
+                              .options(joinedload(ParticipationRequest.organization)))
+    if found is None:
+        abort(404)
+    return found
+
+
+def meetings_of(c: Consultation) -> list[Any]:
+    """The meetings recorded on the consultation, the latest first."""
+    from .models import Meeting
+    return list(db.session.scalars(select(Meeting).where(Meeting.consultation_id == c.id)
+                                   .order_by(Meeting.held_at.desc(), Meeting.id.desc())))
+
+
+def meeting_or_404(c: Consultation, meeting_id: int) -> Any:
+    from .models import Meeting
+    found = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id, Meeting.consultation_id == c.id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def invite_candidates(c: Consultation, kind: OrgKind | None, name: str, lang: str,
+                      limit: int = CANDIDATE_LIMIT) -> Page[Organization]:
+    """Verified organisations an official may invite (never the owner), narrowed by kind and a part of
+    the name in either language, in name order; one query (`next_cursor` only says there are more)."""
+    from ..orgs.models import VerificationStatus
+    first, second = (Organization.name_ko, Organization.name_en) if lang == "ko" else \
+        (Organization.name_en, Organization.name_ko)
+    stmt = select(Organization).where(Organization.status == VerificationStatus.VERIFIED,
+                                      Organization.id != c.owner_org_id)
+    if kind is not None:
+        stmt = stmt.where(Organization.kind == kind)
+    if name:
+        pattern = _like(name.lower())
+        stmt = stmt.where(func.lower(func.coalesce(Organization.name_ko, "")).like(pattern, escape="\\")
+                          | func.lower(func.coalesce(Organization.name_en, "")).like(pattern, escape="\\")
+                          | func.lower(func.coalesce(Organization.short_name_ko, "")).like(pattern, escape="\\")
+                          | func.lower(func.coalesce(Organization.short_name_en, "")).like(pattern, escape="\\"))
+    rows = db.session.scalars(stmt.order_by(func.coalesce(first, second), Organization.id).limit(limit + 1)).all()
+    return Page.of(rows, limit, lambda o: (o.id,))
+
+
+def meeting_choices(c: Consultation) -> list[Organization]:
+    """Organisations to tick as invited to or attending a meeting: those invited to the consultation
+    (not withdrawn) and those granted a place, by Korean name; one query."""
+    from .models import Invitation, InvitationState, ParticipationRequest, RequestDecision
+    invited = select(Invitation.organization_id).where(Invitation.consultation_id == c.id,
+                                                       Invitation.organization_id.is_not(None),
+                                                       Invitation.state != InvitationState.WITHDRAWN)
+    granted = select(ParticipationRequest.organization_id).where(
+        ParticipationRequest.consultation_id == c.id, ParticipationRequest.decision == RequestDecision.GRANTED)
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(invited.union(granted)))
+                                   .order_by(Organization.name_ko, Organization.id)))
+
+
+@dataclass
+class Participation:
+    """What the consultation page shows a logged-in member about their organisations' part in it."""
+
+    invitations: list[Any] = field(default_factory=list)  # to organisations the person acts for
+    requests: list[Any] = field(default_factory=list)  # made by those organisations
+    may_request: list[Organization] = field(default_factory=list)  # verified, not invited, not yet asked
+    actors: dict[int, Any] = field(default_factory=dict)  # organisation id → the person acting for it
+
+
+def participation_of(c: Consultation, person: Person) -> Participation:
+    """The person's organisations' invitations and requests on c: two queries (one if they belong to
+    no organisation), whatever the numbers."""
+    from .. import policy
+    from ..orgs.models import Membership
+    from .models import Invitation, InvitationState, ParticipationRequest
+    rows = db.session.execute(
+        select(Membership, ParticipationRequest).join(Membership.organization)
+        .outerjoin(ParticipationRequest, and_(ParticipationRequest.organization_id == Membership.organization_id,
+                                              ParticipationRequest.consultation_id == c.id))
+        .where(Membership.person_id == person.id).options(joinedload(Membership.organization))
+        .order_by(Organization.name_ko, Organization.id)).all()
+    result = Participation()
+    for membership, request in rows:
+        actor = policy.actor_for(person, membership.organization, membership)
+        if policy.can_act_for(actor, membership.organization) and membership.organization_id != c.owner_org_id:
+            result.actors[membership.organization_id] = actor
+            if request is not None:  # its organisation: actors[request.organization_id].org
+                result.requests.append(request)
+    if not result.actors:
+        return result
+    result.invitations = list(db.session.scalars(
+        select(Invitation).where(Invitation.consultation_id == c.id,
+                                 Invitation.organization_id.in_(list(result.actors)))
+        .options(joinedload(Invitation.organization)).order_by(Invitation.sent_at, Invitation.id)))
+    invited = {i.organization_id for i in result.invitations
+               if i.state in (InvitationState.SENT, InvitationState.ACCEPTED)}
+    asked = {r.organization_id for r in result.requests}
+    result.may_request = [result.actors[i].org for i in result.actors if i not in invited and i not in asked]
+    return result

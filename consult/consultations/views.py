@@ -194,6 +194,7 @@ def show(consultation_id: int, number: int | None = None):
         "report": queries.report(c), "actor": actor, "can_manage": policy.can_manage_consultation(actor, c),
         "form": comment_form(c, version, sections, now) if version is published[-1] else None,
         "history": present(record_queries.event_page(scope_type="consultation", scope_id=c.id, limit=10).items),
+        "participation": participation.box(c, now),  # the visitor's organisations' invitations, requests
         **_comments_context(c, request.args.get("on") or None),
     }
     if htmx and htmx.target == "comments":

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from ..accounts import actions as accounts
 from ..accounts.models import Person
 from ..consultations import actions as cons
-from ..consultations.models import Consultation, Mode, NoticeType, Outcome, Purpose, Section, Version
+from ..consultations.models import (Consultation, MeetingFormat, MeetingKind, Mode, NoticeType, Outcome, Purpose,
+                                    Section, Version)
 from ..extensions import db
 from ..i18n import Bilingual
 from ..orgs import actions as orgs
@@ -29,6 +30,7 @@ DEMO_FILE = Path(__file__).with_name("demo.json")
 SEOUL = ZoneInfo("Asia/Seoul")
 PREPARE_VERSION = timedelta(minutes=30)  # a later version is drafted this long before it is published
 DRAFT_STATEMENT = timedelta(days=3)  # a statement is drafted this long before it opens for signature
+RECORD_MEETING = timedelta(hours=1)  # a meeting is recorded this long after it ends
 _REL = re.compile(r"^([+-])(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:@(\d{2}):(\d{2}))?$")
 
 
@@ -59,6 +61,7 @@ class Loader:
     creator: dict[str, str] = field(default_factory=dict)  # organisation → its first admin
     # what the consultation steps made, by ("consultation", id), ("comment", id), ("version", id, number),
     # ("section", id, number, key), ("invitation", consultation id, organisation id, purpose), ("request", consultation id, organisation id),
+    # ("meeting", consultation id, meeting id),
     # ("statement", id), ("signature", statement id, signing organisation or, for an individual, person)
     made: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     steps: list[tuple[datetime, int, Callable[[datetime], Any], tuple[Any, ...] | None]] = field(
@@ -118,7 +121,8 @@ class Loader:
             self.plan_statement(st)
 
     def plan_consultation(self, c: dict[str, Any]) -> None:
-        """A consultation's history: draft, publication, who takes part, comments, versions, conclusion."""
+        """A consultation's history: draft, publication, who takes part (invitations and their answers,
+        requests and their decisions, meetings), comments, versions, conclusion."""
         cid, t, at, made = c["id"], self.t, self.at, self.made
         con = lambda: made[("consultation", cid)]  # noqa: E731 — exists once its first step has run
         official = lambda pid: self.actor(pid, c["owner_org"])  # noqa: E731
@@ -127,6 +131,14 @@ class Loader:
         for d in c["deadline_changes"]:
             at(t(d["changed_at"]), lambda now, d=d: cons.change_deadline(
                 official(d["changed_by"]), con(), t(d["new_closes_at"]), text(d["reason"]), now=now))
+        # a granted request comes before the invitation that may follow it at the same moment
+        for r in c["participation_requests"]:
+            key = ("request", cid, r["org"])
+            at(t(r["requested_at"]), lambda now, r=r: cons.request_participation(
+                self.actor(r["requested_by"], r["org"]), con(), text(r["motivation"]), now=now), key)
+            if r["decision"] != "pending":
+                at(t(r["decided_at"]), lambda now, r=r, key=key: cons.decide_participation(
+                    official(r["decided_by"]), made[key], r["decision"] == "granted", text(r["reason"]), now=now))
         for i in c["invitations"]:
             key = ("invitation", cid, i["org"], i["purpose"])
             at(t(i["sent_at"]), lambda now, i=i: cons.invite_organization(
@@ -136,13 +148,14 @@ class Loader:
                 at(t(i["answered_at"]), lambda now, i=i, key=key: cons.answer_invitation(
                     self.actor(self.creator[i["org"]], i["org"]), made[key], i["state"] == "accepted",
                     text(i["reason"]), now=now))
-        for r in c["participation_requests"]:
-            key = ("request", cid, r["org"])
-            at(t(r["requested_at"]), lambda now, r=r: cons.request_participation(
-                self.actor(r["requested_by"], r["org"]), con(), text(r["motivation"]), now=now), key)
-            if r["decision"] != "pending":
-                at(t(r["decided_at"]), lambda now, r=r, key=key: cons.decide_participation(
-                    official(r["decided_by"]), made[key], r["decision"] == "granted", text(r["reason"]), now=now))
+        for m in c["meetings"]:  # recorded shortly after they end, minutes as text (no PDF)
+            at(t(m["ends_at"]) + RECORD_MEETING, lambda now, m=m: cons.record_meeting(
+                official(m["recorded_by"]), con(), cons.MeetingInput(
+                    kind=MeetingKind(m["kind"]), format=MeetingFormat(m["format"]), held_at=t(m["starts_at"]),
+                    ends_at=t(m["ends_at"]), title=text(m["title"]), place=text(m["location"]),
+                    minutes=text(m["minutes"]), invited_org_ids=tuple(self.orgs[o].id for o in m["invited_orgs"]),
+                    attended_org_ids=tuple(self.orgs[o].id for o in m["attending_orgs"])), now=now),
+               ("meeting", cid, m["id"]))
         for v in c["versions"][1:]:
             published, key = t(v["published_at"]), ("version", cid, v["number"])
             at(published - PREPARE_VERSION, lambda now, v=v: self.write_version(

@@ -12,6 +12,9 @@ from ..extensions import db
 from .models import OutboxMessage
 
 
+SUBJECT_MAX = 200  # the column holds 300; mail clients show far less
+
+
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute link for a mail, built on PUBLIC_URL (never on the request's Host header)."""
     adapter = current_app.url_map.bind("localhost", script_name="/")
@@ -23,7 +26,10 @@ def enqueue(to: str, template: str, *, lang: str, now: datetime, **context: Any)
     with force_locale(lang):
         text = render_template(f"mail/{template}.txt", lang=lang, **context)
     subject, _, body = text.strip().partition("\n")
-    message = OutboxMessage(to_address=to, subject=subject.strip(), body=body.strip() + "\n",
+    subject = subject.strip()
+    if len(subject) > SUBJECT_MAX:  # a long consultation title must not make the mail unsendable
+        subject = subject[:SUBJECT_MAX - 1].rstrip() + "…"
+    message = OutboxMessage(to_address=to, subject=subject, body=body.strip() + "\n",
                             created_at=now, next_attempt_at=now, attempts=0)
     db.session.add(message)
     if has_request_context():

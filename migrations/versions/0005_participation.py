@@ -37,7 +37,7 @@ def upgrade():
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("format IN ('in_person', 'online', 'hybrid')", name=op.f('ck_meeting_format_known')),
-    sa.CheckConstraint("kind IN ('public_hearing', 'roundtable', 'expert_meeting')", name=op.f('ck_meeting_kind_known')),
+    sa.CheckConstraint("kind IN ('public_hearing', 'roundtable', 'expert_meeting', 'briefing')", name=op.f('ck_meeting_kind_known')),
     sa.CheckConstraint('(minutes_sha256 IS NULL) = (minutes_filename IS NULL)', name=op.f('ck_meeting_pdf_whole')),
     sa.CheckConstraint('ends_at IS NULL OR ends_at > held_at', name=op.f('ck_meeting_ends_after_start')),
     sa.CheckConstraint('title_ko IS NOT NULL OR title_en IS NOT NULL', name=op.f('ck_meeting_title_present')),

@@ -38,6 +38,8 @@ NOT_PAGES = {
     "consultations.comments_csv": "every comment of a consultation as CSV (text/csv, sent as a download)",
     "consultations.comments_json": "every comment of a consultation as JSON (application/json, sent as a download)",
     "consultations.feed": "the Atom feed of new consultations, overall or one public body's (application/atom+xml)",
+    "consultations.record_feed": "the Atom feed of a consultation's record (application/atom+xml)",
+    "consultations.minutes_pdf": "a meeting's minutes as PDF (application/pdf, sent as a download)",
     "statements.signatories_csv": "a statement's signatory list as CSV (text/csv, sent as a download)",
     "statements.signatories_json": "a statement's signatory list as JSON (application/json)",
     "statements.feed": "the Atom feed of new statements (application/atom+xml, for feed readers)",
@@ -71,6 +73,8 @@ class Consultations:
     commented: int  # on the open one: the forum's comment on section 2, answered with a changed section
     withdrawn: int  # on the open one, withdrawn by the forum
     hidden: int  # on the open one, hidden by the platform administrator
+    invited: int = 0  # invited mode, open: invitations in every state, requests granted and denied, a meeting
+    asking: int = 0  # invited mode, open: the forum may ask to take part; the labour union's request is pending
 
 
 @dataclass
@@ -168,6 +172,7 @@ def build_site(outbox: Callable[[], list]) -> Site:
         now, official=Actor(ministry_admin, ministry, Role.ADMIN), forum=Actor(org_admin, forum, Role.ADMIN),
         academia=Actor(scholar, academia, Role.ADMIN), labour=Actor(organiser, labour, Role.ADMIN),
         individual=Actor(editor), admin=Actor(admin))
+    consultations.asking = _asking(Actor(ministry_admin, ministry, Role.ADMIN), labour=Actor(organiser, labour, Role.ADMIN))
     statements = _statements(
         now, consultations, forum=Actor(org_admin, forum, Role.ADMIN), academia=Actor(scholar, academia, Role.ADMIN),
         labour=Actor(organiser, labour, Role.ADMIN), named=Actor(editor),
@@ -312,7 +317,50 @@ def _consultations(now, *, official: Actor, forum: Actor, academia: Actor,  # ty
                                              "in the next revision."),
                      now=start + timedelta(days=30))
     return Consultations(draft=draft.id, open=c.id, closed=closed.id, concluded=done.id, commented=commented.id,
-                         withdrawn=withdrawn.id, hidden=hidden.id)
+                         withdrawn=withdrawn.id, hidden=hidden.id,
+                         invited=_invited(official, forum=forum, academia=academia, labour=labour).id)
+
+
+def _invited(official: Actor, *, forum: Actor, academia: Actor, labour: Actor):  # type: ignore[no-untyped-def]
+    """An invited-mode consultation for its record page: invitations accepted, declined, withdrawn and by
+    email, a request granted and one denied, a hearing with minutes and a PDF, a comment."""
+    from consult.consultations.models import MeetingFormat, MeetingKind, Purpose
+    c, _sections, start = _publish_new(
+        official, 6, ("공공기관 얼굴인식 CCTV 운영 지침(안)", "Draft guideline on face recognition CCTV in public bodies"),
+        mode=Mode.INVITED, days=30, target_groups=[OrgKind.CIVIL_SOCIETY, OrgKind.ACADEMIA, OrgKind.LABOUR])
+    at = iter(start + timedelta(hours=h) for h in range(1, 100))
+    ask = _text("초안에 대한 의견을 부탁드립니다.", "Please comment on the draft.")
+    written = consult.invite_organizations(official, c, [forum.org.id, academia.org.id], Purpose.WRITTEN_INPUT,  # type: ignore[union-attr]
+                                           ask, now=next(at))
+    hearing = consult.invite_organizations(official, c, [forum.org.id], Purpose.HEARING, ask, now=next(at))  # type: ignore[union-attr]
+    consult.answer_invitation(academia, written[1], True, _text("참여하겠습니다.", "We will take part."), now=next(at))
+    consult.withdraw_invitation(official, hearing[0], _text("공청회 일정이 바뀌었습니다.", "The hearing was rescheduled."),
+                                now=next(at))
+    consult.invite_by_email(official, c, "office@privacywatch.example.org", _text("프라이버시감시", "Privacy Watch"),
+                            Purpose.EXPERT_MEETING, ask, now=next(at))
+    consult.decide_participation(official, consult.request_participation(
+        labour, c, _text("현장 노동자에 대한 영향을 말씀드리고 싶습니다.", "We want to speak to the effect on workers."),
+        now=next(at)), True, _text("노동 현장의 의견이 필요합니다.", "Workers' views are needed."), now=next(at))
+    _comment(forum, c, "얼굴인식 정보의 보관 기간을 명시해 주십시오.", now=next(at))
+    consult.record_meeting(official, c, consult.MeetingInput(
+        kind=MeetingKind.PUBLIC_HEARING, format=MeetingFormat.HYBRID, held_at=next(at),
+        title=_text("지침안 공청회", "Public hearing on the draft guideline"), place=_text("정부서울청사 별관", None),
+        minutes=_text("위원장이 개회를 선언했습니다.\n\n참석 단체가 의견을 발표했습니다.",
+                      "The chair opened the hearing.\n\nThe organisations present gave their views."),
+        invited_org_ids=(forum.org.id, academia.org.id), attended_org_ids=(academia.org.id,),  # type: ignore[union-attr]
+        minutes_pdf=PDF, minutes_filename="공청회_회의록.pdf"), now=next(at))
+    return c
+
+
+def _asking(official: Actor, *, labour: Actor) -> int:
+    """An invited-mode consultation the forum is not invited to (its page shows the form to ask to take
+    part), with the labour union's request awaiting the officials' decision."""
+    c, _sections, start = _publish_new(
+        official, 2, ("인공지능 채용 도구 점검 기준(안)", "Draft criteria for checking AI hiring tools"), mode=Mode.INVITED)
+    consult.request_participation(labour, c, _text("플랫폼 노동자의 채용 경험을 전하고자 합니다.",
+                                                   "We want to report platform workers' experience of hiring."),
+                                  now=start + timedelta(hours=2))
+    return c.id
 
 
 def _statement(drafter: Actor, title: tuple[str, str | None], body: tuple[str | None, str | None], *, at,  # type: ignore[no-untyped-def]
@@ -425,6 +473,8 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
             *_again(f"{on}/comments/{ids.withdrawn}", "a withdrawn comment's public note"),
             *_again(f"{on}/comments/{ids.hidden}", "a hidden comment's public note"),
             *_again(f"{on}/comments/{st.joint_comment}", "a joint comment: the statement it came from"),
+            *_again(f"/ko/consultations/{ids.invited}/record", "the record of an invited consultation: invitations in "
+                    "every state, requests granted, a meeting with minutes"),
             *_again(f"/ko/statements/{st.open}", "an open statement at version 2: the signatory list with "
                     "pending, re-confirmed, withdrawn and unnamed signatures"),
             *_again(f"/ko/statements/{st.open}?sort=name", "the signatory list by name"),
@@ -436,6 +486,8 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
     if crawl == "org_admin":
         return start + [Seed(p, 200, "reached from a mail: an invitation to join an organisation")
                         for p in _both(site.invitation_path)] + [
+            *_again(f"/ko/consultations/{ids.invited}", "the forum's invitation, with the form to answer it"),
+            *_again(f"/ko/consultations/{ids.asking}", "the form to ask to take part in an invited consultation"),
             *_again(f"{on}/comments/{ids.commented}", "the forum's own comment, with its link to revise it"),
             *_again(f"/ko/statements/{st.draft}", "the forum's draft statement, with the button to open it"),
             *_again(f"/ko/statements/{st.draft}/edit", "the draft's form: co-drafters, deadline, individuals"),
@@ -458,6 +510,9 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
             *_again(f"{on}/manage", "an open consultation's management page: a new version, the campaigns"),
             *_again(f"/ko/consultations/{ids.closed}/manage", "a closed consultation's management page, the "
                     "only kind that links to the result report form"),
+            *_again(f"/ko/consultations/{ids.invited}/invitations", "invitations in every state, with links to "
+                    "withdraw them, and a meeting with its minutes"),
+            *_again(f"/ko/consultations/{ids.asking}/invitations", "a request awaiting the officials' decision"),
             *_again(f"{on}/comments/{ids.commented}", "a comment with its link to record a disposition"),
             *_again(f"{on}/comments/{st.joint_comment}", "a joint comment, to be answered like any comment"),
         ]
