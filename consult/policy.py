@@ -157,6 +157,13 @@ def can_change_deadline(actor: Actor, c: Consultation, *, now: datetime) -> bool
     return can_manage_consultation(actor, c) and c.status_at(now) in (Status.SCHEDULED, Status.OPEN, Status.CLOSED)
 
 
+def can_invite(actor: Actor, c: Consultation, *, now: datetime) -> bool:
+    """The owner's officials invite organisations while the consultation is published and not yet closed."""
+    from .consultations.models import Status
+    return (can_manage_consultation(actor, c) and c.published_at is not None
+            and c.status_at(now) in (Status.SCHEDULED, Status.OPEN))
+
+
 def can_comment(actor: Actor, c: Consultation, *, now: datetime, participating: bool = False) -> bool:
     """While open: an editor or admin for a verified organisation (invited ones only in `invited` mode;
     never the owner), or a person with a verified email where an `open` consultation allows individuals."""

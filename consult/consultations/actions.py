@@ -685,15 +685,14 @@ def _mail(recipients: list[tuple[str, str]], template: str, c: Consultation, *, 
                 link=external_url("consultations.show", lang=locale, consultation_id=c.id), **context)
 
 
-def _check_message(message: Bilingual) -> None:
+def _check_message(message: Bilingual, field: str = "message") -> None:
     for side in (message.ko, message.en):
         if side and len(side) > 3000:
-            raise Invalid("message", _l("At most %(max)d characters.", max=3000))
+            raise Invalid(field, _l("At most %(max)d characters.", max=3000))
 
 
 def _can_invite(actor: policy.Actor, c: Consultation, now: datetime) -> None:
-    if not policy.can_manage_consultation(actor, c) or c.published_at is None \
-            or c.status_at(now) in (Status.CLOSED, Status.CONCLUDED):
+    if not policy.can_invite(actor, c, now=now):
         raise Denied(_l("Only the owning organisation's officials invite organisations, while the consultation "
                         "is published and not yet closed."))
 
@@ -815,7 +814,7 @@ def withdraw_invitation(actor: policy.Actor, invitation: Invitation, reason: Bil
         raise Invalid("reason", _l("This invitation can no longer be withdrawn."))
     if not reason:
         raise Invalid("reason", _l("Give the reason for withdrawing the invitation; it will be public."))
-    _check_message(reason)
+    _check_message(reason, "reason")
     invitation.state, invitation.withdrawn_at = InvitationState.WITHDRAWN, now
     invitation.withdrawn_by_id, invitation.withdrawal_reason = actor.person.id, reason  # type: ignore[union-attr]
     record.append(EventType.INVITATION_WITHDRAWN, actor=actor, subject=invitation, scope=c,
@@ -837,7 +836,7 @@ def answer_invitation(actor: policy.Actor, invitation: Invitation, accept: bool,
     c = db.session.get(Consultation, invitation.consultation_id)
     if c is None or c.status_at(now) in (Status.CLOSED, Status.CONCLUDED):
         raise Invalid("answer", _l("This consultation has closed; the invitation can no longer be answered."))
-    _check_message(reason)
+    _check_message(reason, "reason")
     invitation.state = InvitationState.ACCEPTED if accept else InvitationState.DECLINED
     invitation.answered_at, invitation.answer_reason = now, reason
     invitation.answered_by_id = actor.person.id  # type: ignore[union-attr]
@@ -857,7 +856,7 @@ def request_participation(actor: policy.Actor, c: Consultation, motivation: Bili
         raise Invalid("motivation", _l("Only a scheduled or open consultation for invited organisations takes requests."))
     if not motivation:
         raise Invalid("motivation", _l("Say why your organisation should take part."))
-    _check_message(motivation)
+    _check_message(motivation, "motivation")
     if db.session.scalar(select(ParticipationRequest.id).where(ParticipationRequest.consultation_id == c.id,
                                                                ParticipationRequest.organization_id == actor.org.id)):
         raise Invalid("motivation", _l("Your organisation has already asked to take part in this consultation."))
@@ -883,7 +882,7 @@ def decide_participation(actor: policy.Actor, request: ParticipationRequest, gra
         raise Invalid("decision", _l("This request was already decided."))
     if not reason:
         raise Invalid("reason", _l("Give the reason for the decision; it will be public."))
-    _check_message(reason)
+    _check_message(reason, "reason")
     request.decision = RequestDecision.GRANTED if grant else RequestDecision.DENIED
     request.decided_by_id, request.decided_at, request.reason = actor.person.id, now, reason  # type: ignore[union-attr]
     record.append(EventType.PARTICIPATION_DECIDED, actor=actor, subject=request, scope=c,

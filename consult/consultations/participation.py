@@ -34,11 +34,6 @@ def _official(consultation_id: int) -> tuple[Consultation, policy.Actor]:
     return c, actor
 
 
-def _accepts_invitations(c: Consultation, now: datetime) -> bool:
-    """As actions.invite_organization checks: published and not yet closed."""
-    return c.published_at is not None and c.status_at(now) not in (Status.CLOSED, Status.CONCLUDED)
-
-
 def _purpose(form: Any) -> Purpose:
     return Purpose(form.purpose.data)
 
@@ -89,7 +84,7 @@ def _page(c: Consultation, actor: policy.Actor, status: int = 200, **forms: Any)
         meetings=queries.meetings_of(c), decision_forms=decision_forms,
         invite_form=forms.get("invite_form") or InviteForm(formdata=None),
         email_form=forms.get("email_form") or EmailInviteForm(formdata=None, prefix="by-email"),
-        can_invite=_accepts_invitations(c, now), can_decide=c.status_at(now) is not Status.CONCLUDED,
+        can_invite=policy.can_invite(actor, c, now=now), can_decide=c.status_at(now) is not Status.CONCLUDED,
         can_withdraw=c.status_at(now) is not Status.CONCLUDED, **_candidates(c, invitations))
     return render_template("consultations/participation/invitations.html", **context), status
 

@@ -327,7 +327,7 @@ def test_answering_an_invitation(official, invited, now, refused, record_size):
         consult.answer_invitation(other, yes, True, NONE, now=now)
     with refused(Denied):  # the inviting official does not answer for them
         consult.answer_invitation(official, yes, True, NONE, now=now)
-    with refused(Invalid, "message"):
+    with refused(Invalid, "reason"):
         consult.answer_invitation(cso, yes, True, Bilingual("가" * 3001, None), now=now)
     before = record_size()
     consult.answer_invitation(cso, yes, True, NONE, now=now + DAY)  # the reason is optional
