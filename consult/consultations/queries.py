@@ -486,7 +486,8 @@ def record_data(c: Consultation) -> RecordData:
     """Invitations, requests, meetings with their organisations, the people and organisations they name,
     inclusion per target group and the log entries: ten queries whatever the data."""
     from .models import Invitation, Meeting, MeetingOrganization, ParticipationRequest
-    invitations = list(db.session.scalars(select(Invitation).options(defer(Invitation.invited_email))
+    # whole rows: deferring columns costs a callback per object, more than reading the few extra bytes
+    invitations = list(db.session.scalars(select(Invitation)
                                           .where(Invitation.consultation_id == c.id)
                                           .order_by(Invitation.sent_at, Invitation.id)))
     requests = list(db.session.scalars(select(ParticipationRequest).where(ParticipationRequest.consultation_id == c.id)
@@ -500,7 +501,7 @@ def record_data(c: Consultation) -> RecordData:
             meeting_orgs.setdefault(row.meeting_id, []).append(row)
     org_ids = {i.organization_id for i in invitations if i.organization_id} | {r.organization_id for r in requests} \
         | {row.organization_id for rows in meeting_orgs.values() for row in rows}
-    orgs = {o.id: o for o in db.session.scalars(select(Organization).options(load_only(*_ORG_COLUMNS))
+    orgs = {o.id: o for o in db.session.scalars(select(Organization)
                                                 .where(Organization.id.in_(org_ids)))} if org_ids else {}
     for rows in meeting_orgs.values():
         rows.sort(key=lambda row: (orgs[row.organization_id].name_ko or orgs[row.organization_id].name_en or ""))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
-from flask import Response, abort, g, render_template, url_for
+from flask import Response, abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import Person
@@ -20,6 +20,9 @@ from .models import Consultation, Outcome, Purpose, Status
 from .views import bp, load
 
 RECENT_EVENTS = 15
+# the page shows the first invitations and requests; `?all=1` shows every one (for reading in full, printing)
+SHOWN_INVITATIONS = 100
+SHOWN_REQUESTS = 30
 # the minutes' PDF, served by participation.py with arguments (consultation_id, meeting_id); the name agreed
 
 
@@ -100,13 +103,13 @@ class InvitationRow:
     notes: list[Note]
 
 
-def _invitation_rows(data: queries.RecordData, status: Status) -> list[InvitationRow]:
+def _invitation_rows(data: queries.RecordData, status: Status, limit: int | None) -> list[InvitationRow]:
     L = g.lang
     answered, withdrawn, joined = _("Answered %(date)s"), _("Withdrawn %(date)s"), _("Joined the platform %(date)s")
     names = {pid: official_name(p) for pid, p in data.people.items()}
     purposes = {p: p.label for p in Purpose}
     rows = []
-    for i in data.invitations:
+    for i in data.invitations[:limit]:
         e = data.events.get(("invitation", i.id), {})
         org = data.orgs.get(i.organization_id) if i.organization_id else None
         notes = []
@@ -131,6 +134,10 @@ def _invitation_rows(data: queries.RecordData, status: Status) -> list[Invitatio
 @bp.get("/<id:consultation_id>/record")
 def record(consultation_id: int):
     c = _published(consultation_id)
+    wanted = request.args.get("all") or None
+    if wanted not in (None, "1"):
+        abort(400)
+    show_all = wanted == "1"
     now = utcnow()
     status = c.status_at(now)
     data = queries.record_data(c)
@@ -142,7 +149,9 @@ def record(consultation_id: int):
         stats=stats, charts=_charts(data, stats), versions=queries.versions(c), report=queries.report(c),
         changes=queries.deadline_changes(c), official=official_name, day=day_of,
         # translated once, formatted per link (the page has hundreds)
-        log_label=_("log entry %(seq)s"), invitations=_invitation_rows(data, status),
+        log_label=_("log entry %(seq)s"), show_all=show_all,
+        invitations=_invitation_rows(data, status, None if show_all else SHOWN_INVITATIONS),
+        requests=data.requests if show_all else data.requests[:SHOWN_REQUESTS],
         minutes_endpoint="consultations.minutes_pdf")
 
 

@@ -282,6 +282,14 @@ def test_the_timeline_shows_the_latest_entries(client, world):
 
 # ---- access, links, feed -------------------------------------------------------------------------
 
+@pytest.mark.parametrize("value", ["0", "yes", "2", ""])
+def test_only_all_1_widens_the_record(client, official, value):
+    c = make_consultation(official)
+    expected = 200 if value == "" else 400
+    assert client.get(f"/en/consultations/{c.id}/record?all={value}").status_code == expected
+    assert client.get(f"/en/consultations/{c.id}/record?all=1").status_code == 200
+
+
 def test_a_draft_has_no_record(client, official, login):
     draft = make_consultation(official, published=False)
     assert client.get(f"/en/consultations/{draft.id}/record").status_code == 404

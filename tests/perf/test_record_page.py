@@ -29,13 +29,16 @@ def test_record_page_and_feed_query_counts_are_flat(client, count_queries):
     authors = [commenter(kind) for kind in (OrgKind.CIVIL_SOCIETY, OrgKind.ACADEMIA, OrgKind.LABOUR)]
     bulk_participation(c, official, invitations=3, requests=2, meetings=1, orgs_per_meeting=2)
     bulk_comments(c, 3, authors, official=official)
-    urls = [f"/{lang}/consultations/{c.id}/record{tail}" for lang in ("ko", "en") for tail in ("", ".atom")]
+    urls = [f"/{lang}/consultations/{c.id}/record{tail}" for lang in ("ko", "en") for tail in ("", ".atom", "?all=1")]
     few = {url: _measure(client, url, count_queries) for url in urls}
     bulk_participation(c, official, invitations=500, requests=100, meetings=10)
     bulk_comments(c, 10_000, authors, official=official)
     many = {url: _measure(client, url, count_queries) for url in urls}
     assert many == few
     assert max(many.values()) <= BOUND, many
-    page = client.get(urls[2]).get_data(as_text=True)
+    page = client.get(urls[3]).get_data(as_text=True)  # /en/…/record: the first invitations and requests
+    assert page.count('id="invitation-') == 100 and page.count('id="request-') == 30
+    assert "Show all 503 invitations" in page and "Show all 102 requests" in page
+    page = client.get(urls[5]).get_data(as_text=True)  # ?all=1: every one
     assert page.count('id="invitation-') == 503 and page.count('id="request-') == 102
     assert page.count('id="meeting-') == 11
