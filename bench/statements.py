@@ -19,12 +19,9 @@ and the list of statements. Not a test: it prints figures for the notes.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import gunicorn  # noqa: E402
+from common import gunicorn, measure, throughput  # noqa: E402
 
 HTMX_LIST = {"HX-Request": "true", "HX-Target": "signatories"}
 
@@ -120,39 +117,14 @@ def build(database: str, signatures: int, orgs: int) -> tuple[int, str]:
         return sid, cursor
 
 
-def _get(base: str, path: str, headers: dict[str, str]) -> None:
-    request = urllib.request.Request(base + path, headers=headers)
-    with urllib.request.urlopen(request) as response:
-        response.read()
-        assert response.status == 200, path
-
-
-def measure(base: str, path: str, headers: dict[str, str], n: int) -> tuple[float, float, float]:
-    """n sequential requests: (p50, p95, max) latency in milliseconds (common.measure, with headers)."""
-    timings = []
-    for _ in range(n):
-        begin = time.perf_counter()
-        _get(base, path, headers)
-        timings.append((time.perf_counter() - begin) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], timings[-1]
-
-
-def throughput(base: str, path: str, headers: dict[str, str], n: int, clients: int = 4) -> float:
-    begin = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(lambda _: _get(base, path, headers), range(n)))
-    return n / (time.perf_counter() - begin)
-
-
 def report(database: str, port: int, pages: list[tuple[str, str, dict[str, str]]], requests: int) -> None:
     with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, port) as base:
         print(f"{'page':52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>8}")
         for label, path, headers in pages:
             n = requests if "print" not in path else max(20, requests // 10)  # 20,000 names each: fewer
-            measure(base, path, headers, 5 if "print" in path else 20)  # warm-up
-            p50, p95, worst = measure(base, path, headers, n)
-            rps = throughput(base, path, headers, n)
+            measure(base, path, 5 if "print" in path else 20, headers)  # warm-up
+            p50, p95, worst = measure(base, path, n, headers)
+            rps = throughput(base, path, n, headers=headers)
             print(f"{label:52} {p50:8.1f} {p95:8.1f} {worst:8.1f} {rps:8.1f}")
 
 
