@@ -77,6 +77,7 @@ def _extensions(app: Flask) -> None:
     from .mail import models as _m  # noqa: F401
     from .orgs import models as _o  # noqa: F401
     from .record import models as _r  # noqa: F401
+    from .register import models as _g  # noqa: F401
     from .statements import models as _s  # noqa: F401
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -102,9 +103,10 @@ def _blueprints(app: Flask) -> None:
     from .consultations.views import bp as consultations
     from .orgs.views import admin_bp, bp as orgs
     from .record.api import bp as log_api
+    from .register.views import bp as register
     from .statements.views import bp as statements
     from .web.views import bp as web
-    for blueprint in (web, accounts, orgs, admin_bp, consultations, statements, log_api):
+    for blueprint in (web, accounts, orgs, admin_bp, consultations, statements, register, log_api):
         app.register_blueprint(blueprint)
 
 
