@@ -387,8 +387,10 @@ class GroupInclusion:
 class RecordData:
     """What the record page shows, loaded at once (see record_data)."""
 
-    invitations: list[Any]
-    requests: list[Any]
+    invitations: list[Any]  # the first `limit` in the order they were sent (all when no limit)
+    invitation_count: int
+    requests: list[Any]  # likewise
+    request_count: int
     meetings: list[Any]
     meeting_orgs: dict[int, list[Any]]  # meeting id → its MeetingOrganization rows, organisation loaded
     people: dict[int, Person]  # the officials (and members) named on the page
@@ -404,15 +406,17 @@ _ORG_COLUMNS = (Organization.id, Organization.slug, Organization.kind, Organizat
                 Organization.name_en, Organization.status)
 
 
-def record_events(c: Consultation) -> dict[tuple[str, int], dict[str, int]]:
-    """The log entries of the consultation's invitations, requests, meetings, versions and conclusion, in
-    one query that reads the (subject_type, subject_id) index, never the consultation's comment events."""
+def record_events(c: Consultation, invitations: list[Any], requests: list[Any]) -> dict[tuple[str, int], dict[str, int]]:
+    """The log entries of the shown invitations and requests, the meetings, versions and the consultation
+    itself, in one query that reads the (subject_type, subject_id) index, never the comment events."""
     from ..record import Event
-    from .models import Invitation, Meeting, ParticipationRequest
-    owned = {"invitation": select(Invitation.id).where(Invitation.consultation_id == c.id),
-             "participation_request": select(ParticipationRequest.id).where(ParticipationRequest.consultation_id == c.id),
-             "meeting": select(Meeting.id).where(Meeting.consultation_id == c.id),
-             "consultation_version": select(Version.id).where(Version.consultation_id == c.id)}
+    from .models import Meeting
+    owned: dict[str, Any] = {"meeting": select(Meeting.id).where(Meeting.consultation_id == c.id),
+                             "consultation_version": select(Version.id).where(Version.consultation_id == c.id)}
+    if invitations:
+        owned["invitation"] = [i.id for i in invitations]
+    if requests:
+        owned["participation_request"] = [r.id for r in requests]
     clauses = [and_(Event.subject_type == kind, Event.subject_id.in_(ids)) for kind, ids in owned.items()]
     clauses.append(and_(Event.subject_type == "consultation", Event.subject_id == c.id))
     rows = db.session.execute(select(Event.subject_type, Event.subject_id, Event.event_type, Event.seq)
@@ -423,36 +427,35 @@ def record_events(c: Consultation) -> dict[tuple[str, int], dict[str, int]]:
     return events
 
 
-def inclusion(c: Consultation, invitations: list[Any], orgs: dict[int, Organization]) -> list[GroupInclusion]:
-    """Per target group: verified organisations, invited, accepted (from the invitations already loaded),
-    and commenting organisations: two GROUP BY queries."""
-    from .models import InvitationState
+def inclusion(c: Consultation) -> list[GroupInclusion]:
+    """Per target group: verified organisations, organisations invited (an invitation not withdrawn) and
+    accepting, and organisations commenting: three GROUP BY queries, whatever the number of rows."""
+    from .models import Invitation, InvitationState
     groups = {k: GroupInclusion(k) for k in c.target_groups}
     if not groups:
         return []
+    kinds = list(groups)
     verified = db.session.execute(select(Organization.kind, func.count()).where(
-        Organization.kind.in_(list(groups)), Organization.status == _verified_status(),
+        Organization.kind.in_(kinds), Organization.status == _verified_status(),
         Organization.id != c.owner_org_id).group_by(Organization.kind)).all()
     for kind, n in verified:
         groups[OrgKind(kind)].verified = n
+    org = Invitation.organization_id
+    invited = db.session.execute(
+        select(Organization.kind,
+               func.count(func.distinct(case((Invitation.state != InvitationState.WITHDRAWN, org)))),
+               func.count(func.distinct(case((Invitation.state == InvitationState.ACCEPTED, org)))))
+        .join(Organization, Organization.id == org)
+        .where(Invitation.consultation_id == c.id, Organization.kind.in_(kinds)).group_by(Organization.kind)).all()
+    for kind, n_invited, n_accepted in invited:
+        groups[OrgKind(kind)].invited, groups[OrgKind(kind)].accepted = n_invited, n_accepted
     commented = db.session.execute(
         select(Organization.kind, func.count(func.distinct(Comment.author_org_id)))
         .join(Organization, Organization.id == Comment.author_org_id)
         .where(Comment.consultation_id == c.id, Comment.status == CommentStatus.PUBLISHED,
-               Organization.kind.in_(list(groups))).group_by(Organization.kind)).all()
+               Organization.kind.in_(kinds)).group_by(Organization.kind)).all()
     for kind, n in commented:
         groups[OrgKind(kind)].commented = n
-    invited: dict[OrgKind, set[int]] = {}
-    accepted: dict[OrgKind, set[int]] = {}
-    for i in invitations:
-        org = orgs.get(i.organization_id) if i.organization_id else None
-        if org is None or org.kind not in groups or i.state is InvitationState.WITHDRAWN:
-            continue
-        invited.setdefault(org.kind, set()).add(org.id)
-        if i.state is InvitationState.ACCEPTED:
-            accepted.setdefault(org.kind, set()).add(org.id)
-    for kind, g in groups.items():
-        g.invited, g.accepted = len(invited.get(kind, ())), len(accepted.get(kind, ()))
     return list(groups.values())
 
 
@@ -482,16 +485,24 @@ def uninvited(c: Consultation) -> dict[OrgKind, list[Organization]]:
     return out
 
 
-def record_data(c: Consultation) -> RecordData:
-    """Invitations, requests, meetings with their organisations, the people and organisations they name,
-    inclusion per target group and the log entries: ten queries whatever the data."""
+def record_data(c: Consultation, *, invitations: int | None = None, requests: int | None = None) -> RecordData:
+    """The first `invitations` invitations and `requests` requests (all when None) with their counts,
+    the meetings with their organisations, the people and organisations they name, inclusion per target
+    group and the log entries: fourteen queries whatever the data. Only shown rows are loaded: objects a
+    page builds and drops are what the garbage collector spends its time on."""
     from .models import Invitation, Meeting, MeetingOrganization, ParticipationRequest
     # whole rows: deferring columns costs a callback per object, more than reading the few extra bytes
-    invitations = list(db.session.scalars(select(Invitation)
-                                          .where(Invitation.consultation_id == c.id)
-                                          .order_by(Invitation.sent_at, Invitation.id)))
-    requests = list(db.session.scalars(select(ParticipationRequest).where(ParticipationRequest.consultation_id == c.id)
-                                       .order_by(ParticipationRequest.requested_at, ParticipationRequest.id)))
+    shown_invitations = list(db.session.scalars(select(Invitation)
+                                                .where(Invitation.consultation_id == c.id)
+                                                .order_by(Invitation.sent_at, Invitation.id).limit(invitations)))
+    shown_requests = list(db.session.scalars(select(ParticipationRequest)
+                                             .where(ParticipationRequest.consultation_id == c.id)
+                                             .order_by(ParticipationRequest.requested_at, ParticipationRequest.id)
+                                             .limit(requests)))
+    invitation_count = db.session.scalar(select(func.count()).select_from(Invitation)
+                                         .where(Invitation.consultation_id == c.id)) or 0
+    request_count = db.session.scalar(select(func.count()).select_from(ParticipationRequest)
+                                      .where(ParticipationRequest.consultation_id == c.id)) or 0
     meetings = list(db.session.scalars(select(Meeting).where(Meeting.consultation_id == c.id)
                                        .order_by(Meeting.held_at.desc(), Meeting.id.desc())))
     meeting_orgs: dict[int, list[Any]] = {}
@@ -499,20 +510,22 @@ def record_data(c: Consultation) -> RecordData:
         for row in db.session.scalars(select(MeetingOrganization).where(
                 MeetingOrganization.meeting_id.in_([m.id for m in meetings]))):
             meeting_orgs.setdefault(row.meeting_id, []).append(row)
-    org_ids = {i.organization_id for i in invitations if i.organization_id} | {r.organization_id for r in requests} \
+    org_ids = {i.organization_id for i in shown_invitations if i.organization_id} \
+        | {r.organization_id for r in shown_requests} \
         | {row.organization_id for rows in meeting_orgs.values() for row in rows}
     orgs = {o.id: o for o in db.session.scalars(select(Organization)
                                                 .where(Organization.id.in_(org_ids)))} if org_ids else {}
     for rows in meeting_orgs.values():
         rows.sort(key=lambda row: (orgs[row.organization_id].name_ko or orgs[row.organization_id].name_en or ""))
-    person_ids = {i.invited_by_id for i in invitations} | {i.withdrawn_by_id for i in invitations} \
-        | {r.decided_by_id for r in requests} | {m.recorded_by_id for m in meetings}
+    person_ids = {i.invited_by_id for i in shown_invitations} | {i.withdrawn_by_id for i in shown_invitations} \
+        | {r.decided_by_id for r in shown_requests} | {m.recorded_by_id for m in meetings}
     person_ids.discard(None)
     people = {p.id: p for p in db.session.scalars(select(Person).options(load_only(*_PERSON_COLUMNS))
                                                   .where(Person.id.in_(person_ids)))} if person_ids else {}
-    return RecordData(invitations=invitations, requests=requests, meetings=meetings, meeting_orgs=meeting_orgs,
-                      people=people, orgs=orgs, inclusion=inclusion(c, invitations, orgs), uninvited=uninvited(c),
-                      events=record_events(c))
+    return RecordData(invitations=shown_invitations, invitation_count=invitation_count, requests=shown_requests,
+                      request_count=request_count, meetings=meetings, meeting_orgs=meeting_orgs, people=people,
+                      orgs=orgs, inclusion=inclusion(c), uninvited=uninvited(c),
+                      events=record_events(c, shown_invitations, shown_requests))
 
 
 def latest_dispositions(c: Consultation, limit: int = FEED_DISPOSITIONS) -> list[Disposition]:

@@ -103,13 +103,13 @@ class InvitationRow:
     notes: list[Note]
 
 
-def _invitation_rows(data: queries.RecordData, status: Status, limit: int | None) -> list[InvitationRow]:
+def _invitation_rows(data: queries.RecordData, status: Status) -> list[InvitationRow]:
     L = g.lang
     answered, withdrawn, joined = _("Answered %(date)s"), _("Withdrawn %(date)s"), _("Joined the platform %(date)s")
     names = {pid: official_name(p) for pid, p in data.people.items()}
     purposes = {p: p.label for p in Purpose}
     rows = []
-    for i in data.invitations[:limit]:
+    for i in data.invitations:
         e = data.events.get(("invitation", i.id), {})
         org = data.orgs.get(i.organization_id) if i.organization_id else None
         notes = []
@@ -140,7 +140,8 @@ def record(consultation_id: int):
     show_all = wanted == "1"
     now = utcnow()
     status = c.status_at(now)
-    data = queries.record_data(c)
+    data = queries.record_data(c, invitations=None if show_all else SHOWN_INVITATIONS,
+                               requests=None if show_all else SHOWN_REQUESTS)
     stats = queries.outcomes(c)
     history = present(record_queries.event_page(scope_type="consultation", scope_id=c.id,
                                                 limit=RECENT_EVENTS).items)
@@ -150,8 +151,7 @@ def record(consultation_id: int):
         changes=queries.deadline_changes(c), official=official_name, day=day_of,
         # translated once, formatted per link (the page has hundreds)
         log_label=_("log entry %(seq)s"), show_all=show_all,
-        invitations=_invitation_rows(data, status, None if show_all else SHOWN_INVITATIONS),
-        requests=data.requests if show_all else data.requests[:SHOWN_REQUESTS],
+        invitations=_invitation_rows(data, status), requests=data.requests,
         minutes_endpoint="consultations.minutes_pdf")
 
 
