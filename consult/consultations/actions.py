@@ -14,7 +14,7 @@ from ..accounts.models import Person
 from ..errors import Denied, Invalid
 from ..extensions import atomic, db
 from ..i18n import Bilingual
-from ..mail.actions import enqueue, external_url
+from ..mail.actions import BOTH, enqueue, external_url
 from ..orgs.models import Membership, Organization, OrgKind, Role
 from ..record import EventType
 from ..sanitize import clean_source, sanitize
@@ -148,6 +148,8 @@ def publish_consultation(actor: policy.Actor, c: Consultation, *, now: datetime)
     c.opens_at = opens_at
     c.published_at = now
     c.published_by_id = actor.person.id  # type: ignore[union-attr]
+    from ..register.actions import consultation_published  # AI register: entries linked to c now have a
+    consultation_published(c)  # published consultation (issue 8)
     first = db.session.scalar(select(Version).where(Version.consultation_id == c.id, Version.number == 1))
     record.append(EventType.CONSULTATION_PUBLISHED, actor=actor, subject=c, payload={
         "title": c.title.as_dict(), "notice_type": str(c.notice_type), "mode": str(c.mode),
@@ -677,12 +679,14 @@ def _admins(org_id: int) -> list[tuple[str, str]]:
 
 def _mail(recipients: list[tuple[str, str]], template: str, c: Consultation, *, now: datetime,
           **context: object) -> None:
-    """One mail per recipient in their language, linking to the consultation's page in that language."""
-    from ..mail.actions import enqueue, external_url
+    """One mail per recipient in their language (or both, mail.BOTH), linking to the consultation's page
+    in that language."""
+    from ..mail.actions import PerLanguage, enqueue, external_url
     owner = db.session.get(Organization, c.owner_org_id)
+    links = PerLanguage({lang: external_url("consultations.show", lang=lang, consultation_id=c.id)
+                         for lang in ("ko", "en")})
     for email, locale in recipients:
-        enqueue(email, template, lang=locale, now=now, consultation=c, owner=owner,
-                link=external_url("consultations.show", lang=locale, consultation_id=c.id), **context)
+        enqueue(email, template, lang=locale, now=now, consultation=c, owner=owner, link=links, **context)
 
 
 def _check_message(message: Bilingual, field: str = "message") -> None:
@@ -771,7 +775,7 @@ def invite_by_email(actor: policy.Actor, c: Consultation, email: str, name: Bili
     record.append(EventType.INVITATION_SENT, actor=actor, subject=invitation, scope=c,
                   payload={"organization": None, "name": name.as_dict(), "email_sha256": record.sha256_hex(email),
                            "purpose": str(purpose)}, now=now)
-    _mail([(email, "ko")], "invitation_by_email", c, now=now, invitation=invitation)  # both languages inside
+    _mail([(email, BOTH)], "invitation_by_email", c, now=now, invitation=invitation)  # reader's language unknown
     return invitation
 
 
@@ -821,6 +825,8 @@ def withdraw_invitation(actor: policy.Actor, invitation: Invitation, reason: Bil
                   payload={"reason": reason.as_dict()}, now=now)
     if invitation.organization_id is not None:
         _mail(_admins(invitation.organization_id), "invitation_withdrawn", c, now=now, invitation=invitation)
+    elif invitation.invited_email:  # not yet on the platform: the address that was invited is told
+        _mail([(invitation.invited_email, BOTH)], "invitation_withdrawn", c, now=now, invitation=invitation)
     return invitation
 
 
@@ -860,6 +866,11 @@ def request_participation(actor: policy.Actor, c: Consultation, motivation: Bili
     if db.session.scalar(select(ParticipationRequest.id).where(ParticipationRequest.consultation_id == c.id,
                                                                ParticipationRequest.organization_id == actor.org.id)):
         raise Invalid("motivation", _l("Your organisation has already asked to take part in this consultation."))
+    if db.session.scalar(select(Invitation.id).where(
+            Invitation.consultation_id == c.id, Invitation.organization_id == actor.org.id,
+            Invitation.state.in_((InvitationState.SENT, InvitationState.ACCEPTED)))):
+        raise Invalid("motivation", _l("Your organisation is already invited to this consultation; answer the "
+                                       "invitation instead."))
     request = ParticipationRequest(consultation_id=c.id, organization_id=actor.org.id,
                                    requested_by_id=actor.person.id, requested_at=now,  # type: ignore[union-attr]
                                    motivation=motivation, decision=RequestDecision.PENDING,

@@ -13,6 +13,11 @@ from .models import OutboxMessage
 
 
 SUBJECT_MAX = 200  # the column holds 300; mail clients show far less
+BOTH = "ko+en"  # for an address whose reader's language is unknown: Korean, then English, in one mail
+
+
+class PerLanguage(dict):  # type: ignore[type-arg]
+    """A context value that differs by language (a link to the page in that language)."""
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -23,10 +28,13 @@ def external_url(endpoint: str, **values: Any) -> str:
 
 def enqueue(to: str, template: str, *, lang: str, now: datetime, **context: Any) -> OutboxMessage:
     """Write one message to the outbox; the worker (or, in development, the request) sends it."""
-    with force_locale(lang):
-        text = render_template(f"mail/{template}.txt", lang=lang, **context)
-    subject, _, body = text.strip().partition("\n")
-    subject = subject.strip()
+    parts = []
+    for one in (("ko", "en") if lang == BOTH else (lang,)):
+        values = {k: v[one] if isinstance(v, PerLanguage) else v for k, v in context.items()}
+        with force_locale(one):
+            parts.append(render_template(f"mail/{template}.txt", lang=one, **values).strip().partition("\n"))
+    subject = " / ".join(part[0].strip() for part in parts)
+    body = "\n\n-----\n\n".join(part[2].strip() for part in parts)
     if len(subject) > SUBJECT_MAX:  # a long consultation title must not make the mail unsendable
         subject = subject[:SUBJECT_MAX - 1].rstrip() + "…"
     message = OutboxMessage(to_address=to, subject=subject, body=body.strip() + "\n",

@@ -175,8 +175,22 @@ def test_an_email_invitation_keeps_the_address_out_of_the_record(official, invit
     assert "saegil.example" not in event.leaf.lower()
     [mail] = outbox()
     assert mail.to_address == "contact@saegil.example.org"
-    assert mail.subject == translated("Invitation to a consultation: %(title)s", "ko", title=TITLE.ko)
-    assert NEW_GROUP.ko in mail.body and link(invited, "ko") in mail.body
+    # whoever reads the address is unknown: the mail says it in Korean, then in English
+    assert mail.subject == " / ".join(translated("Invitation to a consultation: %(title)s", lang,
+                                                 title=getattr(TITLE, lang)) for lang in ("ko", "en"))
+    korean, english = mail.body.split("\n-----\n")
+    assert NEW_GROUP.ko in korean and link(invited, "ko") in korean and link(invited, "en") not in korean
+    assert NEW_GROUP.en in english and link(invited, "en") in english and link(invited, "ko") not in english
+
+
+def test_withdrawing_an_email_invitation_tells_the_address_that_was_invited(official, invited, now, outbox):
+    invitation = consult.invite_by_email(official, invited, "contact@saegil.example.org", NEW_GROUP,
+                                         Purpose.WRITTEN_INPUT, NONE, now=now)
+    consult.withdraw_invitation(official, invitation, Bilingual("대상 변경", "Changed the audience"), now=now)
+    withdrawn = [m for m in outbox() if m.subject.startswith(translated("Invitation withdrawn: %(title)s", "ko",
+                                                                        title=TITLE.ko))]
+    assert [m.to_address for m in withdrawn] == ["contact@saegil.example.org"]
+    assert "대상 변경" in withdrawn[0].body and "Changed the audience" in withdrawn[0].body
 
 
 def test_an_email_invitation_is_refused_twice_or_to_a_bad_address(official, invited, now, refused):
@@ -371,6 +385,10 @@ def test_a_request_is_refused_where_it_has_no_place(official, invited, consultat
     with refused(Invalid, "motivation"):  # twice
         consult.request_participation(cso, invited, Bilingual("다시 요청합니다.", None), now=now)
     assert count(ParticipationRequest) == 1
+    guest = org_with_admins("ko")
+    consult.invite_organization(official, invited, guest.org, Purpose.HEARING, NONE, now=now)
+    with refused(Invalid, "motivation"):  # already invited: it answers the invitation instead
+        consult.request_participation(guest, invited, MOTIVATION, now=now)
 
 
 def test_a_request_is_decided_in_public_and_the_requester_is_told(official, invited, now, refused, outbox,
