@@ -24,6 +24,7 @@ from .models import Consultation, InvitationState, Mode, Purpose, RequestDecisio
 from .views import bp, load, official_actor
 
 NO_CSRF = {"csrf": False}  # forms repeated on a page carry a prefix; CSRFProtect checks the page's token
+CHOSEN_MAX = 200  # ticked organisations carried across searches
 
 
 def _official(consultation_id: int) -> tuple[Consultation, policy.Actor]:
@@ -54,14 +55,26 @@ def _search() -> tuple[OrgKind | None, str]:
     return kind, (request.values.get("q") or "").strip()[:100]
 
 
-def _candidates(c: Consultation, invitations: list[Any]) -> dict[str, Any]:
+def _candidates(c: Consultation, invitations: list[Any], chosen: list[int] | None = None) -> dict[str, Any]:
+    """The search's candidates, and the organisations ticked before the search changed (kept ticked above
+    the list, so narrowing the search never drops a choice)."""
     kind, q = _search()
     invited: dict[int, list[Any]] = {}
     for i in invitations:
         if i.organization_id is not None and i.state is not InvitationState.WITHDRAWN:
             invited.setdefault(i.organization_id, []).append(i.purpose)
-    return {"candidates": queries.invite_candidates(c, kind, q, g.lang), "kind": kind, "q": q,
+    candidates = queries.invite_candidates(c, kind, q, g.lang)
+    chosen = list(dict.fromkeys(chosen or []))[:CHOSEN_MAX]
+    listed = {o.id for o in candidates.items}
+    earlier = [i for i in chosen if i not in listed]
+    return {"candidates": candidates, "kind": kind, "q": q, "chosen": chosen,
+            "chosen_elsewhere": queries.invite_candidates_by_id(c, earlier) if earlier else [],
             "kinds": list(ORG_KIND_LABELS.items()), "invited_purposes": invited}
+
+
+def _ticked() -> list[int]:
+    """Organisation ids ticked in the form the search belongs to (sent along by htmx)."""
+    return [int(v) for v in request.args.getlist("organizations") if v.isdigit() and len(v) < 10]
 
 
 def _decision_form(item: Any, formdata: Any = None) -> DecisionForm:
@@ -85,7 +98,8 @@ def _page(c: Consultation, actor: policy.Actor, status: int = 200, **forms: Any)
         invite_form=forms.get("invite_form") or InviteForm(formdata=None),
         email_form=forms.get("email_form") or EmailInviteForm(formdata=None, prefix="by-email"),
         can_invite=policy.can_invite(actor, c, now=now), can_decide=c.status_at(now) is not Status.CONCLUDED,
-        can_withdraw=c.status_at(now) is not Status.CONCLUDED, **_candidates(c, invitations))
+        can_withdraw=c.status_at(now) is not Status.CONCLUDED,
+        **_candidates(c, invitations, (forms.get("invite_form") or InviteForm(formdata=None)).organizations.data))
     return render_template("consultations/participation/invitations.html", **context), status
 
 
@@ -95,7 +109,7 @@ def invitations(consultation_id: int):
     c, actor = _official(consultation_id)
     if htmx and htmx.target == "invite-candidates":
         return render_template("consultations/participation/_candidates.html", c=c, form=InviteForm(formdata=None),
-                               **_candidates(c, queries.invitations_of(c)))
+                               **_candidates(c, queries.invitations_of(c), _ticked()))
     return _page(c, actor)
 
 

@@ -628,6 +628,14 @@ def invite_candidates(c: Consultation, kind: OrgKind | None, name: str, lang: st
     return Page.of(rows, limit, lambda o: (o.id,))
 
 
+def invite_candidates_by_id(c: Consultation, ids: list[int]) -> list[Organization]:
+    """The verified organisations among `ids` an official may invite, by name; one query."""
+    from ..orgs.models import VerificationStatus
+    return list(db.session.scalars(select(Organization).where(
+        Organization.id.in_(ids), Organization.status == VerificationStatus.VERIFIED,
+        Organization.id != c.owner_org_id).order_by(Organization.name_ko, Organization.id)))
+
+
 def meeting_choices(c: Consultation) -> list[Organization]:
     """Organisations to tick as invited to or attending a meeting: those invited to the consultation
     (not withdrawn) and those granted a place, by Korean name; one query."""
