@@ -249,11 +249,12 @@ def test_official_invites_organisations_answer_a_request_is_denied_a_hearing_is_
         return received[address]["Subject"].strip()  # starts with the folding space, which clients ignore)
     assert subject(emails["forum"]) == translated(invited_subject, "ko", title=TITLE.ko)
     assert subject(emails["law"]) == translated(invited_subject, "en", title=TITLE.en)
-    assert subject(EMAIL) == translated(invited_subject, "ko", title=TITLE.ko)
+    assert subject(EMAIL) == " / ".join((translated(invited_subject, "ko", title=TITLE.ko),  # reader unknown:
+                                         translated(invited_subject, "en", title=TITLE.en)))  # both languages
     assert subject(emails["union"]) == translated("Request denied: %(title)s", "en", title=TITLE.en)
     assert MESSAGE.ko in received[emails["forum"]].get_content()
     assert MESSAGE.en in received[emails["law"]].get_content()
-    assert EMAIL_NAME.ko in received[EMAIL].get_content()
+    assert EMAIL_NAME.ko in received[EMAIL].get_content() and EMAIL_NAME.en in received[EMAIL].get_content()
     assert DENIAL.en in received[emails["union"]].get_content()
     assert f"http://gongnon.test/en/consultations/{cid}" in received[emails["union"]].get_content()
 
