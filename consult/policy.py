@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .accounts.models import Person
     from .consultations.models import Comment, Consultation
     from .orgs.models import Membership, Organization, Role
+    from .register.models import Flag, RegisterEntry
     from .statements.models import Signature, Statement
 
 
@@ -265,3 +266,25 @@ def can_change_signature(actor: Actor, sig: Signature, s: Statement, *, now: dat
 def can_see_signing_members(actor: Actor, drafters: set[int] | frozenset[int]) -> bool:
     """Which member signed for an organisation is shown to the drafters only."""
     return is_drafter(actor, drafters)
+
+
+# ---- the AI register ------------------------------------------------------------------------------
+
+def can_register_system(actor: Actor) -> bool:
+    """Officials (editors and admins of a verified government organisation) register their body's AI systems."""
+    return is_official(actor)
+
+
+def can_edit_entry(actor: Actor, entry: RegisterEntry) -> bool:
+    """The operating body's officials revise an entry, record its assessment stages and link consultations."""
+    return is_official(actor) and actor.org is not None and actor.org.id == entry.organization_id
+
+
+def can_flag(actor: Actor) -> bool:
+    """Editors and admins of a verified non-government organisation flag entries (and unregistered systems)."""
+    return actor.org is not None and can_act_for(actor, actor.org) and not actor.org.is_government
+
+
+def can_answer_flag(actor: Actor, flag: Flag) -> bool:
+    """The officials of the body a flag is about answer it publicly."""
+    return is_official(actor) and actor.org is not None and actor.org.id == flag.body_org_id

@@ -370,3 +370,54 @@ def bulk_participation(c, official: Actor, *, invitations: int = 500, requests: 
             meeting_id=meeting_id, organization_id=org_ids[(m * 7 + j) % len(org_ids)], invited=True,
             attended=j % 2 == 0) for j in range(orgs_per_meeting)])
     db.session.commit()
+
+
+# ---- the AI register ------------------------------------------------------------------------------
+
+def entry_document(**overrides: object) -> dict:  # type: ignore[type-arg]
+    """A complete, valid register entry document (fields.FIELDS shapes), realistic in both languages;
+    keyword arguments replace whole fields."""
+    from consult.register.fields import empty_content
+    today = utcnow().date()
+    doc = empty_content()
+    doc.update({
+        "system_name": {"ko": "복지급여 부정수급 위험 예측 시스템", "en": "Welfare benefit fraud risk prediction system"},
+        "unit": {"ko": "복지정책관 급여기준과", "en": "Benefit Standards Division, Welfare Policy Bureau"},
+        "officer_title": {"ko": "급여기준과장", "en": "Director of Benefit Standards"},
+        "purpose": {"ko": "부정수급 가능성이 높은 사례를 선별하여 조사 담당자가 우선 검토하도록 돕습니다.",
+                    "en": "Selects cases with a high risk of fraud so that investigators review them first."},
+        "summary": {"ko": "인공지능이 급여 자료를 분석해 부정수급 위험이 높은 사례를 골라 담당자에게 알립니다. "
+                          "급여 중단 여부는 담당자가 직접 확인한 뒤 결정합니다.",
+                    "en": "AI analyses benefit records and points investigators to cases with a high risk of fraud. "
+                          "Investigators check each case themselves before any benefit is stopped."},
+        "status": "pilot",
+        "status_dates": {"planning": (today - timedelta(days=400)).isoformat(),
+                         "development": (today - timedelta(days=300)).isoformat(),
+                         "pilot": (today - timedelta(days=120)).isoformat(), "in_operation": None, "retired": None},
+        "high_impact": "yes",
+        "areas": ["public_service_decisions"],
+        "supplier": {"ko": "한국사회보장정보원", "en": "Korea Social Security Information Service"},
+        "data_sources": {"ko": "사회보장정보시스템 급여 자료", "en": "Benefit records of the social security information system"},
+        "data_categories": {"ko": "소득, 재산, 가구 구성", "en": "Income, assets, household composition"},
+        "personal_data": True,
+        "model_type": {"ko": "그래디언트 부스팅 분류 모형", "en": "Gradient-boosted classification model"},
+        "decision_role": {"ko": "위험 점수는 조사 순서를 정하는 데에만 쓰입니다.",
+                          "en": "Risk scores only set the order in which cases are investigated."},
+        "human_oversight": {"ko": "모든 사례를 담당자가 검토합니다.", "en": "An investigator reviews every case."},
+        "contest": {"ko": "급여 결정에 대해서는 이의신청을 할 수 있습니다.",
+                    "en": "Benefit decisions can be appealed through the usual objection procedure."},
+        "assessment": {"planning": {"date": (today - timedelta(days=30)).isoformat(),
+                                    "summary": {"ko": "평가 계획을 수립했습니다.", "en": "The assessment plan was drawn up."},
+                                    "pdf": None}},
+        "risks": [{"risk": {"ko": "특정 집단에 대한 편향", "en": "Bias against particular groups"},
+                   "mitigation": {"ko": "반기마다 집단별 오류율을 점검합니다.",
+                                  "en": "Error rates by group are checked every six months."}}],
+    })
+    doc.update(overrides)
+    return doc
+
+
+def make_entry(actor: Actor, *, now: datetime | None = None, **overrides: object):  # type: ignore[no-untyped-def]
+    """A registered entry of actor.org (an official's body) with entry_document(**overrides)."""
+    from consult.register import actions as register
+    return register.register_system(actor, entry_document(**overrides), now=now or utcnow() - timedelta(days=2))

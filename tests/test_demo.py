@@ -40,7 +40,7 @@ def test_reltime_forms():
 def test_demo_loads_people_organisations_and_their_history(app, client):
     data = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
     demo.load(utcnow())
-    assert count(Person) == len(data["people"]) == 28
+    assert count(Person) == len(data["people"]) == 29
     assert count(Organization) == len(data["organisations"]) == 23
     pending = db.session.scalars(db.select(Organization.slug).where(
         Organization.status == VerificationStatus.PENDING)).all()
@@ -339,3 +339,44 @@ def test_demo_statement_events_belong_to_their_statements(loaded):
     assert {k: kinds.count(k) for k in set(kinds)} == {
         EventType.STATEMENT_OPENED: 2, EventType.STATEMENT_VERSIONED: 1, EventType.STATEMENT_SIGNED: 13,
         EventType.STATEMENT_RECONFIRMED: 2, EventType.STATEMENT_SIGNATURE_WITHDRAWN: 1}
+
+
+# ---- the AI register ---------------------------------------------------------------------------------
+
+def test_the_register_entries_load_with_their_stages_links_and_withheld_fields(loaded):
+    from consult.register.actions import content_hash
+    from consult.register.models import EntryConsultation, RegisterEntry, RegisterRevision, Stage
+    loader, data, now = loaded
+    entries = {r["id"]: loader.made[("register", r["id"])] for r in data["register"]}
+    assert len(entries) == count(RegisterEntry) == 7
+    db.session.expire_all()
+    for r in data["register"]:
+        e = entries[r["id"]]
+        assert e.organization.slug == r["operator_org"] and e.name.ko == r["system_name"]["ko"]
+        assert e.status.value == r["status"] and e.high_impact.value == r["high_impact"]["status"]
+        stages = list(e.content["assessment"])
+        if r["hria"] is None:
+            assert stages == [] and e.assessment_stage is None and e.content["no_assessment_reason"]["ko"]
+        else:
+            wanted = [s.value for s in Stage][:[s.value for s in Stage].index(r["hria"]["stage"]) + 1]
+            assert stages == wanted and e.assessment_stage.value == r["hria"]["stage"]
+            assert e.content["assessment"][r["hria"]["stage"]]["summary"] == r["hria"]["summary"]
+            dates = [item["date"] for item in e.content["assessment"].values()]
+            assert dates == sorted(dates)
+            # registered with the first stage, each later one a revision; the last at last_updated
+            assert e.revision == len(stages) and e.updated_at == demo.reltime(r["last_updated"], now)
+        assert e.content_sha256 == content_hash(e.content)
+        linked = db.session.scalars(db.select(EntryConsultation.consultation_id).where(
+            EntryConsultation.entry_id == e.id)).all()
+        assert sorted(linked) == sorted(loader.made[("consultation", c)].id for c in r["linked_consultations"])
+        assert e.has_consultation == bool(r["linked_consultations"])
+    immigration = entries["reg-immigration-face"].content
+    assert immigration["withheld"][0]["field"] == "supplier" and immigration["withheld"][0]["ground"] == 7
+    assert immigration["supplier"] == {"ko": None, "en": None}
+    police = entries["reg-police-cctv"].content["withheld"][0]
+    assert police["field"] == "other" and police["ground"] == 4 and police["label"]["ko"]
+    assert count(RegisterRevision) == sum(e.revision for e in entries.values())
+    events = db.session.scalars(db.select(Event).where(Event.event_type.like("register.%"))).all()
+    assert Counter(e.event_type for e in events) == {
+        "register.created": 7, "register.revised": count(RegisterRevision) - 7,
+        "register.consultation_linked": sum(len(r["linked_consultations"]) for r in data["register"])}

@@ -1,8 +1,9 @@
 """Every role × every policy function, against a table written out by hand.
 
 Changing any rule in consult/policy.py breaks at least one cell here; adding a policy function
-without adding its column (here, in tests/consultations/test_policy.py for consultation rules, or in
-tests/statements/test_policy.py for joint-statement rules) breaks test_every_policy_function_has_a_column.
+without adding its column (here, in tests/consultations/test_policy.py for consultation rules, in
+tests/statements/test_policy.py for joint-statement rules, or in tests/register/test_policy.py for the AI
+register) breaks test_every_policy_function_has_a_column.
 """
 from __future__ import annotations
 
@@ -111,10 +112,11 @@ def test_every_policy_function_has_a_column() -> None:
     """Each public policy function has a column here or in the consultations' or statements' table (and no
     column names a function that does not exist)."""
     from tests.consultations.test_policy import COLUMNS as CONSULTATION_COLUMNS
+    from tests.register.test_policy import COLUMNS as REGISTER_COLUMNS
     from tests.statements.test_policy import COLUMNS as STATEMENT_COLUMNS
     functions = {name for name, fn in inspect.getmembers(policy, inspect.isfunction)
                  if fn.__module__ == policy.__name__ and not name.startswith("_") and name != "actor_for"}
-    covered = {c.partition(":")[0] for c in [*COLUMNS, *CONSULTATION_COLUMNS, *STATEMENT_COLUMNS]}
+    covered = {c.partition(":")[0] for c in [*COLUMNS, *CONSULTATION_COLUMNS, *STATEMENT_COLUMNS, *REGISTER_COLUMNS]}
     assert functions == covered
 
 

@@ -689,3 +689,15 @@ def participation_of(c: Consultation, person: Person) -> Participation:
     asked = {r.organization_id for r in result.requests}
     result.may_request = [result.actors[i].org for i in result.actors if i not in invited and i not in asked]
     return result
+
+
+# ---- the AI register (issue 8): the consultation side of "linked both ways" --------------------------
+
+def register_entries(c: Consultation) -> list[Any]:
+    """The AI register entries linked to c (about the system it consults on), by name: one query."""
+    from ..register.models import EntryConsultation, RegisterEntry
+    return list(db.session.scalars(
+        select(RegisterEntry).join(EntryConsultation, EntryConsultation.entry_id == RegisterEntry.id)
+        .where(EntryConsultation.consultation_id == c.id)
+        .options(load_only(RegisterEntry.id, RegisterEntry.name_ko, RegisterEntry.name_en, RegisterEntry.status))
+        .order_by(RegisterEntry.id)))

@@ -195,6 +195,7 @@ def show(consultation_id: int, number: int | None = None):
         "form": comment_form(c, version, sections, now) if version is published[-1] else None,
         "history": present(record_queries.event_page(scope_type="consultation", scope_id=c.id, limit=10).items),
         "participation": participation.box(c, now),  # the visitor's organisations' invitations, requests
+        "register_entries": queries.register_entries(c),  # AI register entries about the system (issue 8)
         **_comments_context(c, request.args.get("on") or None),
     }
     if htmx and htmx.target == "comments":

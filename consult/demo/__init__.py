@@ -23,6 +23,9 @@ from ..i18n import Bilingual
 from ..orgs import actions as orgs
 from ..orgs.models import GovSubkind, Organization, OrgKind, Role
 from ..policy import Actor
+from ..register import actions as register
+from ..register.fields import BY_KEY, empty_content
+from ..register.models import Stage
 from ..statements import actions as statements
 from ..statements.models import Statement
 
@@ -31,6 +34,10 @@ SEOUL = ZoneInfo("Asia/Seoul")
 PREPARE_VERSION = timedelta(minutes=30)  # a later version is drafted this long before it is published
 DRAFT_STATEMENT = timedelta(days=3)  # a statement is drafted this long before it opens for signature
 RECORD_MEETING = timedelta(hours=1)  # a meeting is recorded this long after it ends
+RECORD_STAGE = timedelta(days=7)  # register entries: each later assessment stage recorded a week after the one before
+STAGE_GAP = timedelta(days=45)  # … and dated this long after the one before (the last one as demo.json says)
+LINK_AFTER = timedelta(minutes=5)  # a consultation is linked to its entry this long after both exist
+_GROUND = re.compile(r"제9조제1항제(\d)호")
 _REL = re.compile(r"^([+-])(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:@(\d{2}):(\d{2}))?$")
 
 
@@ -119,6 +126,66 @@ class Loader:
             self.plan_consultation(c)
         for st in self.data["statements"]:
             self.plan_statement(st)
+        for r in self.data.get("register", []):
+            self.plan_register_entry(r)
+
+    def plan_register_entry(self, r: dict[str, Any]) -> None:
+        """An entry's history: registered with its first assessment stage, each later stage recorded as a
+        revision a week apart (the last at `last_updated`), then linked to its consultations once published."""
+        key, t, at = ("register", r["id"]), self.t, self.at
+        official = lambda: self.actor(self.creator[r["operator_org"]], r["operator_org"])  # noqa: E731
+        stages = list(Stage)[:list(Stage).index(Stage(r["hria"]["stage"])) + 1] if r["hria"] else []
+        last = t(r["last_updated"])
+        registered = last - RECORD_STAGE * max(len(stages) - 1, 0)
+        last_day = t(r["hria"]["completed_at"]) if r["hria"] and r["hria"]["completed_at"] else last
+        items = {s: {"date": self.day(last_day - STAGE_GAP * (len(stages) - 1 - i)), "pdf": None,
+                     "summary": (r["hria"]["summary"] if s is stages[-1] else self.stage_summary(s))}
+                 for i, s in enumerate(stages)}
+        doc = self.register_document(r)
+        doc["assessment"] = {s.value: items[s] for s in stages[:1]}
+        at(registered, lambda now: register.register_system(official(), doc, now=now), key)
+        for i, s in enumerate(stages[1:], start=1):
+            at(registered + RECORD_STAGE * i, lambda now, s=s: register.record_assessment_stage(
+                official(), self.made[key], s, items[s]["date"], text(items[s]["summary"]), now=now))
+        for cid in r["linked_consultations"]:
+            c = next(c for c in self.data["consultations"] if c["id"] == cid)
+            at(max(registered, t(c["scheduled_at"])) + LINK_AFTER, lambda now, cid=cid: register.link_consultation(
+                official(), self.made[key], self.made[("consultation", cid)], now=now))
+
+    def day(self, moment: datetime) -> str:
+        return moment.astimezone(SEOUL).date().isoformat()
+
+    @staticmethod
+    def stage_summary(stage: Stage) -> dict[str, str]:
+        ko, en = register.STAGE_NAMES[stage]
+        return {"ko": f"국가인권위원회 인공지능 인권영향평가 도구의 {ko} 단계를 마쳤습니다.",
+                "en": f"Completed the {en} stage of the NHRCK AI human rights impact assessment tool."}
+
+    def register_document(self, r: dict[str, Any]) -> dict[str, Any]:
+        """demo.json's register[] shape as an entry document (fields.FIELDS): the area code as a list, the
+        withheld items' legal basis as the item of 정보공개법 제9조제1항 it cites, other fields by name."""
+        doc = empty_content()
+        blank = {"ko": None, "en": None}
+        impact = r["high_impact"]
+        doc.update({
+            "system_name": r["system_name"], "unit": r["unit"], "purpose": r["purpose"], "summary": r["summary"],
+            "status": r["status"], "high_impact": impact["status"], "areas": [impact["area"]] if impact["area"] else [],
+            "high_impact_note": impact["note"] or blank, "supplier": r["supplier"] or blank,
+            "status_dates": {k: self.day(self.t(v)) if v else None for k, v in r["status_dates"].items()},
+            "data_sources": r["data"]["sources"], "data_categories": r["data"]["categories"],
+            "personal_data": r["data"]["personal_data"], "model_type": r["model_type"],
+            "decision_role": r["decision_role"], "human_oversight": r["human_oversight"], "contest": r["contest"],
+            "no_assessment_reason": r["no_assessment_reason"] or blank,
+            "risks": [{"risk": x["risk"], "mitigation": x["mitigation"]} for x in r["risks"]],
+        })
+        withheld = []
+        for w in r["withheld"]:
+            field = w["field"] if w["field"] in BY_KEY and BY_KEY[w["field"]].withholdable else "other"
+            match = _GROUND.search(w["legal_basis"]["ko"])
+            assert match, f"no legal basis in {w}"
+            withheld.append({"field": field, "label": w["label"], "ground": int(match.group(1)), "reason": w["reason"]})
+        doc["withheld"] = withheld
+        return doc
 
     def plan_consultation(self, c: dict[str, Any]) -> None:
         """A consultation's history: draft, publication, who takes part (invitations and their answers,

@@ -46,6 +46,11 @@ class EventType(StrEnum):
     STATEMENT_SIGNED = "statement.signed"
     STATEMENT_RECONFIRMED = "statement.reconfirmed"
     STATEMENT_SIGNATURE_WITHDRAWN = "statement.signature_withdrawn"
+    REGISTER_CREATED = "register.created"
+    REGISTER_REVISED = "register.revised"
+    REGISTER_CONSULTATION_LINKED = "register.consultation_linked"
+    REGISTER_FLAGGED = "register.flagged"
+    REGISTER_FLAG_ANSWERED = "register.flag_answered"
 
     @property
     def label(self) -> str:
@@ -92,4 +97,9 @@ EVENT_LABELS = {
     EventType.STATEMENT_SIGNED: _l("Statement signed"),
     EventType.STATEMENT_RECONFIRMED: _l("Signature re-confirmed"),
     EventType.STATEMENT_SIGNATURE_WITHDRAWN: _l("Signature withdrawn"),
+    EventType.REGISTER_CREATED: _l("AI system registered"),
+    EventType.REGISTER_REVISED: _l("AI register entry changed (new revision)"),
+    EventType.REGISTER_CONSULTATION_LINKED: _l("Consultation linked to an AI register entry"),
+    EventType.REGISTER_FLAGGED: _l("AI register flag raised"),
+    EventType.REGISTER_FLAG_ANSWERED: _l("AI register flag answered"),
 }

@@ -232,6 +232,7 @@ class RegisterRevision(db.Model):
 
     __table_args__ = (
         UniqueConstraint("entry_id", "number", name="uq_register_revision_number"),
+        Index("ix_register_revision_feed", "created_at", "id"),  # the register's feed of changes
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint("number = 1 OR change_note_ko IS NOT NULL OR change_note_en IS NOT NULL",
                         name="change_note_after_first"),

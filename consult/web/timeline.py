@@ -9,9 +9,11 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from ..accounts.models import Person
 from ..consultations.models import Consultation
+from ..register.models import RegisterEntry
 from ..statements.models import Statement
 from ..extensions import db
 from ..orgs import queries as org_queries
@@ -58,7 +60,14 @@ def present(events: list, known: list[Any] = ()) -> list[dict]:  # type: ignore[
     if stated:
         statements.update((st.id, st) for st in db.session.scalars(select(Statement).where(
             Statement.id.in_(stated), Statement.opened_at.is_not(None))))
+    # AI register entries are public from registration on: named by their current name (one query)
+    registered = {s["event"].scope_id for s in shown if s["event"].scope_type == "register_entry"}
+    register_entries = {e.id: e for e in db.session.scalars(select(RegisterEntry).where(
+        RegisterEntry.id.in_(registered)).options(load_only(RegisterEntry.id, RegisterEntry.name_ko,
+                                                            RegisterEntry.name_en)))} if registered else {}
     for s in shown:
+        s["register_entry"] = register_entries.get(s["event"].scope_id) \
+            if s["event"].scope_type == "register_entry" else None
         s["statement"] = statements.get(s["event"].scope_id) if s["event"].scope_type == "statement" else None
         if s["event"].subject_type == "organization":
             s["subject_org"] = subject_orgs.get(s["event"].subject_id)

@@ -57,7 +57,7 @@ def log():
     org_slug = request.args.get("org") or None
     org = org_queries.by_slug_or_404(org_slug) if org_slug else None
     scopes = {}
-    for name in ("consultation", "statement"):
+    for name in ("consultation", "statement", "register_entry"):
         scope_id = request.args.get(name, type=int)
         if request.args.get(name) and (scope_id is None or not 0 < scope_id < 2**63):
             abort(400)
@@ -70,6 +70,7 @@ def log():
                                      scope_type=scope_type, scope_id=scope_id, before=request.args.get("before"))
     context = {"page": page, "events": present(page.items), "event_type": event_type, "org": org,
                "consultation_id": scopes.get("consultation"), "statement_id": scopes.get("statement"),
+               "register_entry_id": scopes.get("register_entry"),
                "types": list(EventType)}
     if htmx and htmx.target == "log-results":
         return render_template("web/_log_results.html", **context)

@@ -43,6 +43,11 @@ NOT_PAGES = {
     "statements.signatories_csv": "a statement's signatory list as CSV (text/csv, sent as a download)",
     "statements.signatories_json": "a statement's signatory list as JSON (application/json)",
     "statements.feed": "the Atom feed of new statements (application/atom+xml, for feed readers)",
+    "register.export_csv": "the whole AI register as CSV (text/csv, sent as a download)",
+    "register.export_json": "the whole AI register as JSON (application/json)",
+    "register.entry_json": "one AI register entry as JSON (application/json)",
+    "register.feed": "the Atom feed of changes to the AI register (application/atom+xml)",
+    "register.assessment_pdf": "an impact assessment stage's PDF (application/pdf, sent as a download)",
 }
 
 Key = tuple[str, "str | None"]  # (endpoint, lang); endpoint "404" for an address no rule matches
@@ -104,7 +109,18 @@ class Site:
     invitation_path: str  # an open invitation addressed to org_admin_email (Korean)
     consultations: Consultations
     statements: Statements
+    register: "Register | None" = None
     password: str = PASSWORD
+
+
+@dataclass
+class Register:
+    """The ids of build_site()'s AI register data (the ministry's entries, the forum's flags)."""
+
+    entry: int  # at revision 3 (an assessment stage with a PDF, a change), linked to the open consultation
+    flag: int  # the forum's missing-information flag on `entry`, unanswered
+    answered: int  # the forum's disagreement on `entry`, answered by the ministry
+    body: int  # the ministry's organisation id (for its unregistered-system flag form)
 
 
 def crawls(site: Site) -> list[tuple[str, str | None]]:
@@ -177,9 +193,11 @@ def build_site(outbox: Callable[[], list]) -> Site:
         now, consultations, forum=Actor(org_admin, forum, Role.ADMIN), academia=Actor(scholar, academia, Role.ADMIN),
         labour=Actor(organiser, labour, Role.ADMIN), named=Actor(editor),
         unnamed=Actor(make_person(email="anonymous.signer@example.org", name="익명서명자")))
+    register_ids = _register(now, consultations, official=Actor(ministry_admin, ministry, Role.ADMIN),
+                             forum=Actor(org_admin, forum, Role.ADMIN))
     site = Site(admin_email=admin.email, org_admin_email=org_admin.email, official_email=ministry_admin.email,
                 verified_slug=forum.slug, reset_path=reset_path, invitation_path=invitation_path,
-                consultations=consultations, statements=statements)
+                consultations=consultations, statements=statements, register=register_ids)
     db.session.commit()
     db.session.remove()  # on SQLite an open transaction here would hold the write lock (BEGIN IMMEDIATE)
     return site
@@ -444,6 +462,30 @@ def _statements(now, consultations: Consultations, *, forum: Actor, academia: Ac
                       forum_signature=forum_signature.id)
 
 
+def _register(now, consultations: Consultations, *, official: Actor, forum: Actor) -> Register:  # type: ignore[no-untyped-def]
+    """An entry with three revisions and a withheld field, linked to the open consultation, and two flags."""
+    from consult.register import actions as register
+    from consult.register.models import FlagKind, Stage
+    from ..factories import entry_document
+    from consult.consultations.models import Consultation
+    withheld = [{"field": "supplier", "label": {"ko": None, "en": None}, "ground": 7,
+                 "reason": {"ko": "영업상 비밀입니다.", "en": "A trade secret."}}]
+    entry = register.register_system(official, entry_document(supplier={"ko": None, "en": None}, withheld=withheld),
+                                     now=now - timedelta(days=20))
+    register.record_assessment_stage(official, entry, Stage.ANALYSIS, (now - timedelta(days=10)).date(),
+                                     Bilingual("분석을 마쳤습니다.", "The analysis is done."),
+                                     register.PdfUpload("분석.pdf", PDF), now=now - timedelta(days=10))
+    register.revise_entry(official, entry, {**entry.content, "status": "in_operation"},
+                          Bilingual("운영을 시작했습니다.", "Now in operation."), now=now - timedelta(days=5))
+    register.link_consultation(official, entry, db.session.get(Consultation, consultations.open), now=now)
+    flag = register.flag_entry(forum, body_org=official.org, entry=entry, kind=FlagKind.MISSING_INFORMATION,  # type: ignore[arg-type]
+                               field="model_type", body="모형의 종류를 밝혀 주십시오.", lang="ko", now=now)
+    answered = register.flag_entry(forum, body_org=official.org, entry=entry, kind=FlagKind.DISAGREEMENT,  # type: ignore[arg-type]
+                                   body="The assessment leaves out appeals.", lang="en", now=now)
+    register.answer_flag(official, answered, Outcome.NOTED, Bilingual("다음 단계에서 검토합니다.", None), now=now)
+    return Register(entry=entry.id, flag=flag.id, answered=answered.id, body=official.org.id)  # type: ignore[union-attr]
+
+
 def _both(path: str) -> list[str]:
     """The Korean path and its English twin."""
     assert path.startswith("/ko/"), path
@@ -482,6 +524,7 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
             *_again(f"/ko/statements/{st.open}/print", "the print page with a signatory yet to re-confirm"),
             *_again(f"/ko/statements/{st.published}", "a published statement, with the consultation it went to"),
             *_again(f"/ko/statements/{st.closed}", "signing closed; Korean text only (English falls back)"),
+            *_register_public_seeds(site),
         ]
     if crawl == "org_admin":
         return start + [Seed(p, 200, "reached from a mail: an invitation to join an organisation")
@@ -499,6 +542,7 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
             *_again(f"/ko/statements/{st.published}", "a published statement's drafters: submit to a consultation"),
             *_again(f"/ko/statements/{st.published}/submit", "the form to submit it to a consultation"),
             *_again(f"/ko/statements/{st.closed}", "a co-drafter of a closed statement: publish, but no new version"),
+            *_register_seeds(site, "org_admin"),
         ]
     if crawl == "platform_admin":
         return start + _again(f"{on}/comments/{ids.commented}", "a published comment, with its link to hide it") + [
@@ -515,8 +559,41 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
             *_again(f"/ko/consultations/{ids.asking}/invitations", "a request awaiting the officials' decision"),
             *_again(f"{on}/comments/{ids.commented}", "a comment with its link to record a disposition"),
             *_again(f"{on}/comments/{st.joint_comment}", "a joint comment, to be answered like any comment"),
+            *_register_seeds(site, "official"),
         ]
     return start
+
+
+def _register_public_seeds(site: Site) -> list[Seed]:
+    """The AI register's public pages in the states the first address of their kind may not show."""
+    r = site.register
+    if r is None:
+        return []
+    return [*_again("/ko/ai-register/?q=%EB%B3%B5%EC%A7%80&status=in_operation", "the list narrowed by a "
+                    "two-syllable Korean search and a filter"),
+            *(Seed(p, 400, "an over-long search: the list with the message at the search box")
+              for p in _both("/ko/ai-register/?q=" + "a" * 201)),
+            *_again(f"/ko/ai-register/{r.entry}", "an entry with a withheld field, two assessment stages (one "
+                    "with a PDF), a linked consultation and flags"),
+            *_again(f"/ko/ai-register/{r.entry}/revisions/3", "a revision's field-by-field diff"),
+            *_again(f"/ko/ai-register/{r.entry}/revisions/1", "the first revision: no diff")]
+
+
+def _register_seeds(site: Site, crawl: str) -> list[Seed]:
+    """The AI register's forms that no link leads to (the entry page carries them inline)."""
+    r = site.register
+    if r is None:
+        return []
+    if crawl == "org_admin":
+        return [*(Seed(p, 200, "the flag form page (the entry page shows the form inline)")
+                  for p in _both(f"/ko/ai-register/{r.entry}/flags")),
+                *(Seed(p, 200, "the unregistered-system flag form of a body")
+                  for p in _both(f"/ko/ai-register/bodies/{r.body}/flags"))]
+    return [*(Seed(p, 200, "the form to register a system") for p in _both("/ko/ai-register/new")),
+            *(Seed(p, 200, "the entry page with the officials' buttons and the answer form")
+              for p in _both(f"/ko/ai-register/{r.entry}")),
+            *(Seed(p, 200, "the answer page (the entry page shows the form inline)")
+              for p in _both(f"/ko/ai-register/flags/{r.flag}/answer"))]
 
 
 def required_pages(app: Flask) -> set[Key]:

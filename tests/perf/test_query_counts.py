@@ -161,4 +161,4 @@ def test_consultation_pages_do_not_grow_with_comments(app, count_queries):
     few = _consultation_pages(count_queries, client, c, 10, authors, official)
     many = _consultation_pages(count_queries, client, c, 1990, authors, official)
     assert many == few, (few, many)
-    assert max(few.values()) <= 21, few
+    assert max(few.values()) <= 22, few  # 22: the consultation page lists the AI register entries about its system
