@@ -1,12 +1,13 @@
 """Shared by the bench scripts: run the app under gunicorn for the duration of a measurement."""
 from __future__ import annotations
 
+
 import os
 import statistics
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,12 +60,19 @@ def throughput(base: str, path: str, n: int, clients: int = 4, headers: dict[str
     return n / (time.perf_counter() - start)
 
 
-def report(database: str, port: int, pages: list[str], requests: int, *, rps: bool = False) -> None:
-    """Serve the database with gunicorn and print p50/p95/max (and req/s) for each page."""
+
+
+def report(database: str, port: int, pages: list, requests: int, *, rps: bool = False,
+           fewer: Callable[[str], bool] = lambda path: False) -> None:
+    """Serve the database with gunicorn and print p50/p95/max (and req/s) for each page: a path, or
+    (label, path, headers) for a request with headers (htmx's). Pages for which `fewer(path)` is true get a
+    tenth of the requests (at least 20): pages that take long by design, such as a print page."""
     with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, port) as base:
-        print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}" + (f" {'req/s':>8}" if rps else ""))
-        for path in pages:
-            measure(base, path, 20)  # warm-up
-            p50, p95, worst = measure(base, path, requests)
-            extra = f" {throughput(base, path, requests):8.1f}" if rps else ""
-            print(f"{path:45} {p50:8.1f} {p95:8.1f} {worst:8.1f}{extra}")
+        print(f"{'page':52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}" + (f" {'req/s':>8}" if rps else ""))
+        for page in pages:
+            label, path, headers = (page, page, None) if isinstance(page, str) else page
+            n = max(20, requests // 10) if fewer(path) else requests
+            measure(base, path, 5 if fewer(path) else 20, headers)  # warm-up
+            p50, p95, worst = measure(base, path, n, headers)
+            extra = f" {throughput(base, path, n, headers=headers):8.1f}" if rps else ""
+            print(f"{label:52} {p50:8.1f} {p95:8.1f} {worst:8.1f}{extra}")

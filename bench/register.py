@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import gunicorn, measure, throughput  # noqa: E402
+from common import report  # noqa: E402
 
 HTMX = {"HX-Request": "true", "HX-Target": "register-results"}
 
@@ -88,16 +88,6 @@ def build(database: str, entries: int, bodies: int) -> tuple[int, str, str]:
         return entry_id, slug, cursor
 
 
-def report(database: str, port: int, pages: list[tuple[str, str, dict[str, str]]], requests: int) -> None:
-    with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, port) as base:
-        print(f"{'page':52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>8}")
-        for label, path, headers in pages:
-            measure(base, path, 20, headers)  # warm-up
-            p50, p95, worst = measure(base, path, requests, headers)
-            rps = throughput(base, path, requests, headers=headers)
-            print(f"{label:52} {p50:8.1f} {p95:8.1f} {worst:8.1f} {rps:8.1f}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=5_000)
@@ -128,7 +118,7 @@ def main() -> int:
              (f"{r}?after=… (half-way)", f"{r}?after={cursor}", {}),
              (f"{r}{entry_id} (an entry)", f"{r}{entry_id}", {}),
              (f"{r}coverage", f"{r}coverage", {})]
-    report(database, args.port, pages, args.requests)
+    report(database, args.port, pages, args.requests, rps=True)
     return 0
 
 

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import gunicorn, measure, throughput  # noqa: E402
+from common import report  # noqa: E402
 
 HTMX_LIST = {"HX-Request": "true", "HX-Target": "signatories"}
 
@@ -117,17 +117,6 @@ def build(database: str, signatures: int, orgs: int) -> tuple[int, str]:
         return sid, cursor
 
 
-def report(database: str, port: int, pages: list[tuple[str, str, dict[str, str]]], requests: int) -> None:
-    with gunicorn({"DATABASE_URL": database, "COOKIE_SECURE": "false"}, port) as base:
-        print(f"{'page':52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>8}")
-        for label, path, headers in pages:
-            n = requests if "print" not in path else max(20, requests // 10)  # 20,000 names each: fewer
-            measure(base, path, 5 if "print" in path else 20, headers)  # warm-up
-            p50, p95, worst = measure(base, path, n, headers)
-            rps = throughput(base, path, n, headers=headers)
-            print(f"{label:52} {p50:8.1f} {p95:8.1f} {worst:8.1f} {rps:8.1f}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--signatures", type=int, default=20_000)
@@ -149,7 +138,7 @@ def main() -> int:
              (f"/en{show}?sort=name&after=… (half-way)", f"/en{show}?sort=name&after={cursor}", {}),
              ("/ko/statements/", "/ko/statements/", {}),
              (f"/ko{show}/print (every signatory)", f"/ko{show}/print", {})]
-    report(database, args.port, pages, args.requests)
+    report(database, args.port, pages, args.requests, rps=True, fewer=lambda path: "print" in path)
     return 0
 
 
