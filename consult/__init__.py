@@ -79,6 +79,8 @@ def _extensions(app: Flask) -> None:
     from .record import models as _r  # noqa: F401
     from .register import models as _g  # noqa: F401
     from .statements import models as _s  # noqa: F401
+    from .search import index as search_index, models as _x  # noqa: F401
+    search_index.listen(db.session)  # search documents are rewritten in the transaction of every write
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
@@ -100,13 +102,19 @@ def _extensions(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts
+    from .api.pages import data_bp, docs_bp
+    from .api.views import bp as api
     from .consultations.views import bp as consultations
     from .orgs.views import admin_bp, bp as orgs
     from .record.api import bp as log_api
     from .register.views import bp as register
+    from .search.views import bp as search
     from .statements.views import bp as statements
+    from .web.cite import bp as cite
     from .web.views import bp as web
-    for blueprint in (web, accounts, orgs, admin_bp, consultations, statements, register, log_api):
+    for blueprint in (web, cite, accounts, orgs, admin_bp, consultations, statements, register, search, log_api):
+        app.register_blueprint(blueprint)
+    for blueprint in (api, docs_bp, data_bp):  # the read API, its reference page, the dumps (issue 9)
         app.register_blueprint(blueprint)
 
 

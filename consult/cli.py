@@ -1,5 +1,5 @@
 """Commands: `flask demo load`, `flask mail send`, `flask admin grant`, `flask log checkpoint`,
-`flask consultations remind`."""
+`flask consultations remind`, `flask search reindex`, `flask export`."""
 from __future__ import annotations
 
 import time
@@ -16,6 +16,7 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 admin_cli = AppGroup("admin", help="Platform administration.")
 log_cli = AppGroup("log", help="The verifiable record: checkpoints and the signing key.")
 consultations_cli = AppGroup("consultations", help="Consultations: reminders before closing.")
+search_cli = AppGroup("search", help="The search index.")
 
 
 @demo_cli.command("load")
@@ -88,6 +89,29 @@ def consultations_remind() -> None:
     click.echo(f"reminded {reminded} organisation(s)")
 
 
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Build the search index again from every table (after an upgrade, or to repair it)."""
+    from .search.actions import rebuild_index
+    click.echo(f"indexed {rebuild_index(progress=None)} document(s)")
+
+
+@click.command("export")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder to write into (default: DUMPS_PATH/<today>, served at /data/).")
+def export_dump(out: str | None) -> None:
+    """Write a complete dated dump: JSON Lines and CSV per kind, datapackage.json, the log's checkpoint."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .api.export import write_dump
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        folder = write_dump(utcnow(), Path(out) if out else None)
+    click.echo(f"dump written to {folder}")
+
+
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, mail_cli, admin_cli, log_cli, consultations_cli):
+    app.cli.add_command(export_dump)
+    for group in (demo_cli, mail_cli, admin_cli, log_cli, consultations_cli, search_cli):
         app.cli.add_command(group)

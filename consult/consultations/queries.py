@@ -205,9 +205,9 @@ def _comment_options(stmt: Any, *, sources: bool = True) -> Any:
 
 def comment_page(c: Consultation, *, section_ids: list[int] | None = None, whole_draft: bool = False,
                  undisposed: bool = False, after: str | None = None,
-                 limit: int = COMMENT_PAGE_SIZE) -> Page[Comment]:
+                 limit: int = COMMENT_PAGE_SIZE, sources: bool = False) -> Page[Comment]:
     """One page of comments in the order they came: two queries whatever the total (the second loads
-    the changed sections of the page's dispositions)."""
+    the changed sections of the page's dispositions). `sources`: with the Markdown texts (the API's)."""
     stmt = select(Comment).where(Comment.consultation_id == c.id)
     if section_ids is not None:
         stmt = stmt.where(Comment.section_id.in_(section_ids))
@@ -217,7 +217,7 @@ def comment_page(c: Consultation, *, section_ids: list[int] | None = None, whole
         stmt = stmt.where(Comment.status == CommentStatus.PUBLISHED, ~Comment.disposition.has())
     if (key := read_moment_cursor(after)) is not None:
         stmt = stmt.where(tuple_(Comment.submitted_at, Comment.id) > key)
-    rows = db.session.scalars(_comment_options(stmt, sources=False).order_by(Comment.submitted_at, Comment.id)
+    rows = db.session.scalars(_comment_options(stmt, sources=sources).order_by(Comment.submitted_at, Comment.id)
                               .limit(limit + 1)).all()
     return Page.of(rows, limit, lambda m: (m.submitted_at.isoformat(), m.id))
 

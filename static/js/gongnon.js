@@ -22,3 +22,18 @@ document.addEventListener("htmx:afterSwap", function (event) {
     region.focus({ preventScroll: true });
   }
 });
+
+// "Cite or link" boxes: copy buttons, shown only where the browser lets a page write to the clipboard.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!navigator.clipboard) { return; }
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source) { return; }
+      navigator.clipboard.writeText(source.value || source.textContent).then(function () {
+        button.textContent = button.getAttribute("data-copied");
+      });
+    });
+  });
+});

@@ -95,7 +95,7 @@ def log_in(page: Any, email: str, password: str, lang: str = "en") -> None:
 
 def log_out(page: Any) -> None:
     with page.expect_navigation():
-        page.locator("header form button[type=submit]").click()
+        page.locator("header form[action$='/logout'] button[type=submit]").click()
 
 
 # ---- axe-core ------------------------------------------------------------------------------------

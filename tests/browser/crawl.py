@@ -525,6 +525,8 @@ def seeds(site: Site, crawl: str) -> list[Seed]:
             *_again(f"/ko/statements/{st.published}", "a published statement, with the consultation it went to"),
             *_again(f"/ko/statements/{st.closed}", "signing closed; Korean text only (English falls back)"),
             *_register_public_seeds(site),
+            *_search_seeds(),
+            *_again("/ko/api", "the read API's reference page, rendered from its OpenAPI document"),
         ]
     if crawl == "org_admin":
         return start + [Seed(p, 200, "reached from a mail: an invitation to join an organisation")
@@ -577,6 +579,15 @@ def _register_public_seeds(site: Site) -> list[Seed]:
                     "with a PDF), a linked consultation and flags"),
             *_again(f"/ko/ai-register/{r.entry}/revisions/3", "a revision's field-by-field diff"),
             *_again(f"/ko/ai-register/{r.entry}/revisions/1", "the first revision: no diff")]
+
+
+def _search_seeds() -> list[Seed]:
+    """The search page is a form (the header's box): with results of every kind, one kind's page, and refused."""
+    return [*(Seed(p, 200, "search results grouped by kind, matches marked")
+              for p in _both("/ko/search?q=%EC%9D%B8%EA%B3%B5%EC%A7%80%EB%8A%A5%EC%9D%98")),  # 인공지능의
+            *_again("/ko/search?q=AI&kind=comment", "one kind's results, with its keyset page link"),
+            *(Seed(p, 400, "an over-long search: the message at the search box")
+              for p in _both("/ko/search?q=" + "a" * 201))]
 
 
 def _register_seeds(site: Site, crawl: str) -> list[Seed]:
@@ -668,8 +679,8 @@ class Crawler:
         except NotFound:
             first = parts.path.split("/")[1] if parts.path.count("/") > 1 else ""
             return ("404", first if first in LANGS else None)
-        if endpoint == "static" or endpoint in NOT_PAGES or endpoint.startswith("log."):
-            return None  # log.*: the machine-readable log API (text/plain, JSON), tested in tests/record
+        if endpoint == "static" or endpoint in NOT_PAGES or endpoint.startswith(("log.", "api.", "open_data.")):
+            return None  # log.*, api.*: machine-readable APIs (tests/record, tests/api); open_data.*: dump files
         return (endpoint, args.get("lang"))
 
     def _local(self, url: str) -> str | None:
