@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,20 @@ def gunicorn(env: dict[str, str], port: int, ready_path: str = "/ko/", workers: 
     finally:
         server.terminate()
         server.wait()
+
+
+def analyze(db: Any) -> None:
+    """Bring a freshly seeded database to the steady state of a live one: statistics gathered (autovacuum
+    does it on PostgreSQL) and, on PostgreSQL, the visibility map set so index-only scans need not visit
+    the table."""
+    from sqlalchemy import text
+    db.session.remove()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 def _get(base: str, path: str, headers: dict[str, str] | None = None) -> None:

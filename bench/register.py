@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import report  # noqa: E402
+from common import analyze, report  # noqa: E402
 
 HTMX = {"HX-Request": "true", "HX-Target": "register-results"}
 
@@ -78,13 +78,7 @@ def build(database: str, entries: int, bodies: int) -> tuple[int, str, str]:
                                  .order_by(RegisterEntry.updated_at.desc(), RegisterEntry.id.desc())
                                  .offset(entries // 2).limit(1)).one()
         cursor = encode_cursor([key[0].isoformat(), key[1]])
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
-        else:
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
+        analyze(db)
         return entry_id, slug, cursor
 
 

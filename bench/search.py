@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import report  # noqa: E402
+from common import analyze, report  # noqa: E402
 
 KO = [
     "인공지능 규제를 강화해야 합니다.", "고영향 인공지능의 기준을 명확히 해 주십시오.", "인권영향평가를 도입 전에 실시해야 합니다.",
@@ -142,13 +142,9 @@ def build(database: str, comments: int, sections: int) -> dict[str, float]:
         timings[f"index ({written} documents)"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
-        else:
+        analyze(db)
+        if db.engine.dialect.name == "sqlite":
             with db.engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
                 conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
         timings["analyze (+ FTS5 optimize)"] = time.perf_counter() - t
     return timings

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import report  # noqa: E402
+from common import analyze, report  # noqa: E402
 
 HTMX_LIST = {"HX-Request": "true", "HX-Target": "signatories"}
 
@@ -107,13 +107,7 @@ def build(database: str, signatures: int, orgs: int) -> tuple[int, str]:
         cursor = encode_cursor(list(keys))
         # the steady state of a live database: statistics gathered (autovacuum does it on PostgreSQL) and,
         # on PostgreSQL, the visibility map set so that index-only scans need not visit the table
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
-        else:
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
+        analyze(db)
         return sid, cursor
 
 
