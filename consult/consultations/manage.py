@@ -10,12 +10,12 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..accounts.queries import actor_in, memberships
+from ..accounts.queries import actor_in
 from ..errors import Denied, Invalid
 from ..extensions import utcnow
 from ..forms import bilingual_value
 from ..orgs.forms import ConfirmForm
-from ..web.helpers import attach
+from ..web.helpers import attach, offices as choose_office
 from . import actions, queries
 from .forms import (AttachmentForm, ConcludeForm, ConsultationForm, DeadlineForm, DispositionForm, SectionForm,
                     VersionForm, seoul_day)
@@ -57,12 +57,7 @@ def _confirmed(c: Consultation, act: Callable[[], Any], done: str | None, then: 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    offices = [m.organization for m in memberships(current_user)
-               if policy.can_create_consultation(actor_in(current_user, m.organization))]
-    if not offices:
-        abort(403)
-    chosen = request.values.get("org", type=int)
-    org = next((o for o in offices if o.id == chosen), offices[0])
+    offices, org = choose_office(policy.can_create_consultation)
     form = ConsultationForm()
     if request.method == "GET":
         form.target_groups.data = []

@@ -23,7 +23,7 @@ from ..extensions import db, utcnow
 from ..forms import bilingual_value
 from ..orgs.forms import ConfirmForm
 from ..orgs.models import Organization
-from ..web.helpers import attach
+from ..web.helpers import attach, offices as choose_office
 from . import actions, queries
 from .forms import AnswerForm, AssessmentForm, BodyFlagForm, EditEntryForm, EntryForm, FlagForm, LinkForm
 from .models import EntryConsultation, Flag, FlagKind, RegisterEntry, Stage
@@ -107,12 +107,7 @@ def _answer_form_for(flag: Flag) -> AnswerForm | None:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    offices = [m.organization for m in memberships(current_user)
-               if policy.can_register_system(actor_in(current_user, m.organization))]
-    if not offices:
-        abort(403)
-    chosen = request.values.get("org", type=int)
-    org = next((o for o in offices if o.id == chosen), offices[0])
+    offices, org = choose_office(policy.can_register_system)
     form = EntryForm()
     if form.validate_on_submit():
         try:

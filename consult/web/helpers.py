@@ -1,10 +1,11 @@
 """Small helpers every view uses: who is acting, safe redirects, rendering a form's failure."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -19,6 +20,17 @@ def current_person() -> Any:
 def current_actor() -> policy.Actor:
     """The logged-in person acting as themself (views add an organisation with accounts.queries.actor_in)."""
     return policy.actor_for(current_person())
+
+
+def offices(can: Callable[[policy.Actor], bool]) -> tuple[list[Any], Any]:
+    """The organisations the logged-in person may act for under `can` (403 if none), and the one the
+    request chose with `?org=` (or the first): for forms an official fills in for one of their bodies."""
+    from ..accounts.queries import actor_in, memberships
+    allowed = [m.organization for m in memberships(current_user) if can(actor_in(current_user, m.organization))]
+    if not allowed:
+        abort(403)
+    chosen = request.values.get("org", type=int)
+    return allowed, next((o for o in allowed if o.id == chosen), allowed[0])
 
 
 def safe_next(target: str | None, default: str) -> str:
